@@ -1,0 +1,250 @@
+// Reads the SQL project under sql/: one model per file, its description, materialisation and
+// tests in the comment block at its top, its dependencies found in its own text. No list of
+// models is kept by hand: the folder is the list, the references are the order.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Folder under sql/ → schema (or, for staging, the in-memory catalog) its models land in. */
+export const LAYERS = [
+  { folder: 'staging', schema: 'staging' },
+  { folder: 'core', schema: 'core' },
+  { folder: 'audit', schema: 'audit' },
+  { folder: 'marts', schema: 'mart' },
+] as const;
+
+export type Schema = (typeof LAYERS)[number]['schema'];
+export type Materialization = 'table' | 'view' | 'incremental';
+/** `load` models run once per batch of files; `build` models once per refresh, after loading. */
+export type Phase = 'load' | 'build';
+export type Severity = 'error' | 'warn';
+
+export type ColumnTest =
+  | { kind: 'unique'; columns: string[] }
+  | { kind: 'not_null'; columns: string[] }
+  | { kind: 'accepted_values'; column: string; values: string[] }
+  | { kind: 'relationships'; columns: string[]; target: string; targetColumns: string[] }
+  | { kind: 'expect'; expression: string };
+
+export interface ModelTest {
+  name: string;
+  severity: Severity;
+  test: ColumnTest;
+}
+
+export interface Model {
+  /** schema.name, e.g. `mart.indicator_values`. */
+  relation: string;
+  schema: Schema;
+  name: string;
+  file: string;
+  description: string;
+  materialized: Materialization;
+  phase: Phase;
+  uniqueKey: string[];
+  tests: ModelTest[];
+  /** Other models this one reads, by relation. */
+  dependsOn: string[];
+  sql: string;
+}
+
+export interface SingularTest {
+  name: string;
+  file: string;
+  description: string;
+  severity: Severity;
+  dependsOn: string[];
+  sql: string;
+}
+
+export interface Project {
+  root: string;
+  /** Models in an order where each comes after everything it reads. */
+  models: Model[];
+  singularTests: SingularTest[];
+  /** Statements run when a warehouse is opened for writing (CREATE … IF NOT EXISTS). */
+  initSql: { file: string; sql: string }[];
+  /** TEMP MACRO definitions, run on every connection that builds models. */
+  macroSql: { file: string; sql: string }[];
+}
+
+export const SQL_ROOT = path.resolve(import.meta.dirname, '../../sql');
+
+export function loadProject(root: string = SQL_ROOT): Project {
+  const unsorted: Model[] = [];
+  for (const layer of LAYERS) {
+    for (const file of sqlFiles(path.join(root, layer.folder))) {
+      unsorted.push(parseModel(root, layer.folder, layer.schema, file));
+    }
+  }
+  const relations = new Set(unsorted.map((m) => m.relation));
+  for (const model of unsorted) {
+    model.dependsOn = references(model.sql).filter((r) => relations.has(r) && r !== model.relation);
+  }
+  const singularTests = sqlFiles(path.join(root, 'tests')).map((file) => {
+    const text = readFileSync(file, 'utf8');
+    const header = parseHeader(text, file);
+    return {
+      name: path.basename(file, '.sql'),
+      file: path.relative(root, file),
+      description: header.description,
+      severity: parseSeverity(header.directives.get('severity')?.[0] ?? 'error', file),
+      dependsOn: references(text).filter((r) => relations.has(r)),
+      sql: text,
+    };
+  });
+  const read = (folder: string) =>
+    sqlFiles(path.join(root, folder)).map((file) => ({ file: path.relative(root, file), sql: readFileSync(file, 'utf8') }));
+  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros') };
+}
+
+function sqlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+interface Header {
+  description: string;
+  directives: Map<string, string[]>;
+}
+
+/** The leading `--` comment block: plain lines are the description, `@key value` lines directives. */
+function parseHeader(text: string, file: string): Header {
+  const description: string[] = [];
+  const directives = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('--')) break;
+    const body = trimmed.replace(/^--\s?/, '');
+    const directive = /^@([\w:]+)\s*(.*)$/.exec(body);
+    if (directive) {
+      const [, key, value] = directive as unknown as [string, string, string];
+      directives.set(key, [...(directives.get(key) ?? []), value.trim()]);
+    } else if (directives.size === 0) {
+      description.push(body);
+    } else if (body !== '') {
+      throw new Error(`${file}: text after directives must be a directive too: "${body}"`);
+    }
+  }
+  return { description: description.join('\n').trim(), directives };
+}
+
+function parseModel(root: string, folder: string, schema: Schema, file: string): Model {
+  const text = readFileSync(file, 'utf8');
+  const name = path.basename(file, '.sql');
+  const header = parseHeader(text, file);
+  const rel = path.relative(root, file);
+  const materialized = (header.directives.get('materialized')?.[0] ?? 'table') as Materialization;
+  if (!['table', 'view', 'incremental'].includes(materialized)) {
+    throw new Error(`${rel}: @materialized must be table, view or incremental, not "${materialized}"`);
+  }
+  if (folder === 'staging' && materialized !== 'table') {
+    throw new Error(`${rel}: staging models are rebuilt per batch in memory; drop @materialized`);
+  }
+  const tests: ModelTest[] = [];
+  for (const [key, values] of header.directives) {
+    const [word, severityText] = key.split(':');
+    if (word !== 'test') continue;
+    const severity = parseSeverity(severityText ?? 'error', rel);
+    for (const value of values) {
+      const test = parseColumnTest(value, rel);
+      tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
+    }
+  }
+  const known = new Set(['materialized', 'unique_key', 'test', 'test:warn', 'test:error']);
+  for (const key of header.directives.keys()) {
+    if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
+  }
+  return {
+    relation: `${schema}.${name}`,
+    schema,
+    name,
+    file: rel,
+    description: header.description,
+    materialized,
+    phase: folder === 'staging' || materialized === 'incremental' ? 'load' : 'build',
+    uniqueKey: splitList(header.directives.get('unique_key')?.[0] ?? ''),
+    tests,
+    dependsOn: [],
+    sql: stripTrailingSemicolon(text),
+  };
+}
+
+function parseSeverity(text: string, file: string): Severity {
+  if (text === 'error' || text === 'warn') return text;
+  throw new Error(`${file}: severity must be error or warn, not "${text}"`);
+}
+
+/** `unique(a, b)`, `not_null(a, b)`, `accepted_values(col: x, y)`, `relationships(a -> core.t(b))`, `expect(expr)`. */
+export function parseColumnTest(text: string, file: string): ColumnTest {
+  const match = /^(\w+)\((.*)\)$/s.exec(text.trim());
+  if (!match) throw new Error(`${file}: cannot read test "${text}"`);
+  const [, kind, args] = match as unknown as [string, string, string];
+  switch (kind) {
+    case 'unique':
+    case 'not_null':
+      return { kind, columns: splitList(args) };
+    case 'accepted_values': {
+      const [column, values] = args.split(':');
+      if (!column || values === undefined) throw new Error(`${file}: accepted_values(col: a, b) expected, got "${text}"`);
+      return { kind, column: column.trim(), values: splitList(values) };
+    }
+    case 'relationships': {
+      const rel = /^(.*)->\s*([\w.]+)\((.*)\)$/.exec(args);
+      if (!rel) throw new Error(`${file}: relationships(a -> schema.table(b)) expected, got "${text}"`);
+      const [, from, target, to] = rel as unknown as [string, string, string, string];
+      const columns = splitList(from);
+      const targetColumns = splitList(to);
+      if (columns.length !== targetColumns.length) throw new Error(`${file}: relationships column counts differ in "${text}"`);
+      return { kind, columns, target, targetColumns };
+    }
+    case 'expect':
+      return { kind, expression: args };
+    default:
+      throw new Error(`${file}: unknown test "${kind}"`);
+  }
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+/** Relations named as schema.table in the SQL, comments and string literals left out. */
+export function references(sql: string): string[] {
+  const code = sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "''");
+  const found = new Set<string>();
+  for (const m of code.matchAll(/\b(staging|core|audit|mart)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b/g)) {
+    found.add(`${m[1]}.${m[2]!.toLowerCase()}`);
+  }
+  return [...found];
+}
+
+function topoSort(models: Model[]): Model[] {
+  const byRelation = new Map(models.map((m) => [m.relation, m]));
+  const sorted: Model[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (model: Model, trail: string[]) => {
+    const s = state.get(model.relation);
+    if (s === 'done') return;
+    if (s === 'visiting') throw new Error(`models reference each other in a cycle: ${[...trail, model.relation].join(' → ')}`);
+    state.set(model.relation, 'visiting');
+    for (const dep of model.dependsOn) visit(byRelation.get(dep)!, [...trail, model.relation]);
+    state.set(model.relation, 'done');
+    sorted.push(model);
+  };
+  for (const model of models) visit(model, []);
+  return sorted;
+}

@@ -1,0 +1,170 @@
+// Materialises the models of a project on an open connection, in dependency order, and runs
+// their data tests. Staging models land in the in-memory `staging` catalog that the load
+// step attaches, so nothing they hold (raw ID numbers included) is ever written to disk.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent } from '../warehouse/duckdb.ts';
+import type { ColumnTest, Model, Phase, Project, Severity } from './project.ts';
+
+export interface ModelRunResult {
+  relation: string;
+  materialized: Model['materialized'];
+  seconds: number;
+  /** Rows the model holds after the run (for incremental: rows added by this batch). */
+  rows: number;
+}
+
+export interface RunModelsOptions {
+  phase: Phase;
+  /** Called after each model, for progress displays. */
+  onModel?: (result: ModelRunResult) => void;
+}
+
+/** Creates schemas and runs init statements and macros; safe to call on every open. */
+export async function prepareWarehouse(connection: DuckDBConnection, project: Project): Promise<void> {
+  for (const schema of ['core', 'audit', 'mart']) {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  }
+  for (const { file, sql } of [...project.initSql, ...project.macroSql]) {
+    try {
+      await connection.run(sql);
+    } catch (error) {
+      throw new Error(`sql/${file}: ${(error as Error).message}`);
+    }
+  }
+}
+
+export async function runModels(
+  connection: DuckDBConnection,
+  project: Project,
+  options: RunModelsOptions,
+): Promise<ModelRunResult[]> {
+  const results: ModelRunResult[] = [];
+  for (const model of project.models) {
+    if (model.phase !== options.phase) continue;
+    const started = performance.now();
+    let rows: number;
+    try {
+      rows = await materialize(connection, model);
+    } catch (error) {
+      throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
+    }
+    const result = { relation: model.relation, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows };
+    results.push(result);
+    options.onModel?.(result);
+  }
+  return results;
+}
+
+async function materialize(connection: DuckDBConnection, model: Model): Promise<number> {
+  const target = `${model.schema}.${quoteIdent(model.name)}`;
+  switch (model.materialized) {
+    case 'view':
+      await connection.run(`CREATE OR REPLACE VIEW ${target} AS\n${model.sql}`);
+      return 0;
+    case 'table':
+      await connection.run(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`);
+      return countRows(connection, target);
+    case 'incremental': {
+      // delete+insert on the unique key: a batch replaces what it re-states (e.g. a re-exported snapshot).
+      const batch = quoteIdent(`__batch_${model.schema}_${model.name}`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
+      const exists = await tableExists(connection, model.schema, model.name);
+      if (!exists) {
+        await connection.run(`CREATE TABLE ${target} AS FROM ${batch}`);
+      } else {
+        if (model.uniqueKey.length > 0) {
+          const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
+          await connection.run(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
+        }
+        await connection.run(`INSERT INTO ${target} BY NAME FROM ${batch}`);
+      }
+      const added = await countRows(connection, batch);
+      await connection.run(`DROP TABLE ${batch}`);
+      return added;
+    }
+  }
+}
+
+async function tableExists(connection: DuckDBConnection, schema: string, name: string): Promise<boolean> {
+  const reader = await connection.runAndReadAll(
+    'SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2',
+    [schema, name],
+  );
+  return Number(reader.getRowObjects()[0]?.n ?? 0) > 0;
+}
+
+async function countRows(connection: DuckDBConnection, relation: string): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${relation}`);
+  return Number(reader.getRowObjects()[0]?.n ?? 0);
+}
+
+export interface DataTestResult {
+  name: string;
+  /** The model tested, or the singular test's file. */
+  subject: string;
+  severity: Severity;
+  status: 'pass' | 'fail' | 'error';
+  failures: number;
+  message: string | null;
+}
+
+/** Runs the column tests of the phase's models and, for the build phase, every singular test. */
+export async function runDataTests(
+  connection: DuckDBConnection,
+  project: Project,
+  options: { phase: Phase },
+): Promise<DataTestResult[]> {
+  const results: DataTestResult[] = [];
+  for (const model of project.models) {
+    // Staging models are checked per batch; everything kept on disk is checked at build time.
+    const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
+    if (checkedIn !== options.phase) continue;
+    for (const test of model.tests) {
+      results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(model.relation, test.test)));
+    }
+  }
+  if (options.phase === 'build') {
+    for (const test of project.singularTests) {
+      results.push(await runTest(connection, test.name, `sql/${test.file}`, test.severity, test.sql.trim().replace(/;\s*$/, '')));
+    }
+  }
+  return results;
+}
+
+async function runTest(
+  connection: DuckDBConnection,
+  name: string,
+  subject: string,
+  severity: Severity,
+  failingSql: string,
+): Promise<DataTestResult> {
+  try {
+    const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM (\n${failingSql}\n)`);
+    const failures = Number(reader.getRowObjects()[0]?.n ?? 0);
+    return { name, subject, severity, status: failures === 0 ? 'pass' : 'fail', failures, message: null };
+  } catch (error) {
+    return { name, subject, severity, status: 'error', failures: 0, message: (error as Error).message };
+  }
+}
+
+/** The rows that break a column test; the test passes when there are none. */
+export function failingRowsSql(relation: string, test: ColumnTest): string {
+  const cols = (names: string[]) => names.map(quoteIdent).join(', ');
+  switch (test.kind) {
+    case 'unique':
+      return `SELECT ${cols(test.columns)} FROM ${relation} GROUP BY ALL HAVING count(*) > 1`;
+    case 'not_null':
+      return `SELECT * FROM ${relation} WHERE ${test.columns.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')}`;
+    case 'accepted_values': {
+      const list = test.values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ');
+      return `SELECT ${quoteIdent(test.column)} FROM ${relation} WHERE ${quoteIdent(test.column)} IS NOT NULL AND ${quoteIdent(test.column)}::VARCHAR NOT IN (${list})`;
+    }
+    case 'relationships': {
+      const on = test.columns.map((c, i) => `child.${quoteIdent(c)} = parent.${quoteIdent(test.targetColumns[i]!)}`).join(' AND ');
+      const notNull = test.columns.map((c) => `child.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+      return `SELECT child.* FROM ${relation} AS child WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${test.target} AS parent WHERE ${on})`;
+    }
+    case 'expect':
+      return `SELECT * FROM ${relation} WHERE (${test.expression}) IS NOT TRUE`;
+  }
+}
