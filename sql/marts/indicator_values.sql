@@ -1,0 +1,61 @@
+-- The indicator values (contract: ../shared/spec/indicators.md): every indicator for every
+-- year with a snapshot, at the office, cluster, county and city grains. Each additive
+-- indicator sums its office parts over the unit's offices; a unit whose denominator is 0 has
+-- no row. reform_index averages min(value / target, 1) over the unit's targeted indicators
+-- that have a row. as_of is the date of the year's snapshot S.
+-- Grain: (indicator_id, period, grain, unit_code).
+-- Columns: indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
+-- target, meets_target, as_of.
+-- @test unique(indicator_id, period, grain, unit_code)
+-- @test not_null(indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value, as_of)
+-- @test accepted_values(grain: office, cluster, county, city)
+-- @test relationships(indicator_id -> mart.indicator_catalog(indicator_id))
+-- @test relationships(period, grain, unit_code -> mart.units(period, grain, unit_code))
+-- @test expect(denominator > 0)
+-- @test expect(numerator >= 0 AND numerator <= denominator)
+-- @test expect(abs(value - numerator / denominator) < 1e-12)
+-- @test expect(value BETWEEN 0 AND 1)
+-- @test expect(meets_target IS NOT DISTINCT FROM (value >= target))
+WITH additive AS (
+    SELECT
+        parts.indicator_id,
+        unit.period,
+        unit.grain,
+        unit.unit_code,
+        any_value(unit.unit_name) AS unit_name,
+        sum(parts.numerator) AS numerator,
+        sum(parts.denominator) AS denominator,
+        any_value(unit.as_of) AS as_of
+    FROM mart.int_unit_offices AS unit
+    JOIN mart.int_office_indicator_parts AS parts
+        ON parts.period = unit.period AND parts.office_code = unit.office_code
+    GROUP BY parts.indicator_id, unit.period, unit.grain, unit.unit_code
+    HAVING sum(parts.denominator) > 0
+),
+with_targets AS (
+    SELECT a.*, a.numerator / a.denominator AS value, cat.target
+    FROM additive AS a
+    JOIN mart.indicator_catalog AS cat USING (indicator_id)
+),
+reform_index AS (
+    SELECT
+        'reform_index' AS indicator_id,
+        period,
+        grain,
+        unit_code,
+        any_value(unit_name) AS unit_name,
+        sum(least(value / target, 1.0)) AS numerator,
+        count(*)::DOUBLE AS denominator,
+        any_value(as_of) AS as_of
+    FROM with_targets
+    WHERE target IS NOT NULL
+    GROUP BY period, grain, unit_code
+)
+SELECT indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
+       target, value >= target AS meets_target, as_of
+FROM with_targets
+UNION ALL
+SELECT r.indicator_id, r.period, r.grain, r.unit_code, r.unit_name, r.numerator, r.denominator,
+       r.numerator / r.denominator AS value, cat.target, r.numerator / r.denominator >= cat.target, r.as_of
+FROM reform_index AS r
+JOIN mart.indicator_catalog AS cat USING (indicator_id)

@@ -1,0 +1,37 @@
+-- Every reporting unit of every year, for drill-down city → county → cluster → office: its
+-- name, the county and cluster it lies in, and how many offices it has. Office rows carry
+-- their tier; an ordinary office outside every cluster has NULL cluster_code. Cluster rows:
+-- cluster_code = unit_code (the key office). County rows: cluster NULL. City row (3311): both NULL.
+-- Grain: (period, grain, unit_code).
+-- Columns: period, grain, unit_code, unit_name, county_code, county_name, cluster_code,
+-- cluster_name, tier (office grain: key/ordinary, else NULL), office_count, as_of.
+-- @test unique(period, grain, unit_code)
+-- @test not_null(period, grain, unit_code, unit_name, office_count, as_of)
+-- @test accepted_values(grain: office, cluster, county, city)
+-- @test accepted_values(tier: key, ordinary)
+-- @test relationships(county_code -> core.counties(county_code))
+-- @test relationships(period, cluster_code -> mart.int_year_offices(period, office_code))
+-- @test expect(grain = 'city' OR county_code IS NOT NULL)
+-- @test expect((grain = 'office') = (tier IS NOT NULL))
+WITH members AS (
+    SELECT
+        u.period, u.grain, u.unit_code, u.unit_name, u.as_of,
+        o.county_code, o.county_name, o.cluster_code, o.tier, o.office_code
+    FROM mart.int_unit_offices AS u
+    JOIN mart.int_year_offices AS o ON o.period = u.period AND o.office_code = u.office_code
+)
+SELECT
+    m.period,
+    m.grain,
+    m.unit_code,
+    any_value(m.unit_name) AS unit_name,
+    CASE WHEN m.grain <> 'city' THEN any_value(m.county_code) END AS county_code,
+    CASE WHEN m.grain <> 'city' THEN any_value(m.county_name) END AS county_name,
+    CASE m.grain WHEN 'office' THEN any_value(m.cluster_code) WHEN 'cluster' THEN m.unit_code END AS cluster_code,
+    CASE m.grain WHEN 'office' THEN any_value(k.office_name) || '片区' WHEN 'cluster' THEN any_value(m.unit_name) END AS cluster_name,
+    CASE WHEN m.grain = 'office' THEN any_value(m.tier) END AS tier,
+    count(*)::INTEGER AS office_count,
+    any_value(m.as_of) AS as_of
+FROM members AS m
+LEFT JOIN mart.int_year_offices AS k ON m.grain = 'office' AND k.period = m.period AND k.office_code = m.cluster_code
+GROUP BY m.period, m.grain, m.unit_code
