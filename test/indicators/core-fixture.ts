@@ -1,10 +1,11 @@
 // Hand-made core tables for the indicator tests: the columns and types of docs/architecture.md
 // ("Core tables", "Audit tables"), filled from small literal rows, so the marts can be checked
 // without the loader. Defaults keep each test's rows short; every test states what matters.
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadProject, type Project } from '../../pipelines/models/project.ts';
 import { prepareWarehouse, runDataTests, runModels, type DataTestResult } from '../../pipelines/models/runner.ts';
-import { quoteLiteral } from '../../pipelines/warehouse/duckdb.ts';
+import { queryJson, queryRows, quoteLiteral } from '../../pipelines/warehouse/duckdb.ts';
 
 const CORE_DDL = `
 CREATE SCHEMA IF NOT EXISTS core;
@@ -245,4 +246,43 @@ export interface IndicatorRow {
   target: number | null;
   meets_target: boolean | null;
   as_of: string;
+}
+
+/** A stable fake person key (64 hex characters, like the loader's HMAC) for a label. */
+export function personKey(label: string): string {
+  return createHash('sha256').update(`test-person:${label}`).digest('hex');
+}
+
+/** [grain, unit_code, numerator, denominator, value] */
+export type Cut = [string, string, number, number, number];
+
+const GRAIN_ORDER = "CASE grain WHEN 'office' THEN 1 WHEN 'cluster' THEN 2 WHEN 'county' THEN 3 ELSE 4 END";
+
+/** The rows of one indicator and year, as compact tuples ordered office → cluster → county → city. */
+export async function cuts(connection: DuckDBConnection, indicatorId: string, period: string): Promise<Cut[]> {
+  const rows = await queryRows<{ grain: string; unit_code: string; numerator: number; denominator: number; value: number }>(
+    connection,
+    `SELECT grain, unit_code, numerator, denominator, value FROM mart.indicator_values
+     WHERE indicator_id = $1 AND period = $2 ORDER BY ${GRAIN_ORDER}, unit_code`,
+    [indicatorId, period],
+  );
+  return rows.map((r) => [r.grain, r.unit_code, r.numerator, r.denominator, r.value]);
+}
+
+/** Whole rows of one indicator and year (dates as ISO strings). */
+export async function indicatorRows(connection: DuckDBConnection, indicatorId: string, period: string): Promise<IndicatorRow[]> {
+  return queryJson<IndicatorRow>(
+    connection,
+    `SELECT * FROM mart.indicator_values WHERE indicator_id = $1 AND period = $2 ORDER BY ${GRAIN_ORDER}, unit_code`,
+    [indicatorId, period],
+  );
+}
+
+/** Builds core from the rows and every mart, and fails unless every data test passes. */
+export async function buildFrom(connection: DuckDBConnection, data: CoreData): Promise<DataTestResult[]> {
+  await createCore(connection, data);
+  const results = await buildMarts(connection);
+  const failing = results.filter((r) => r.status !== 'pass');
+  if (failing.length > 0) throw new Error(`data tests failed: ${JSON.stringify(failing, null, 2)}`);
+  return results;
 }
