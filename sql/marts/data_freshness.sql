@@ -12,7 +12,7 @@
 -- days_behind_newest, days_since_export, built_on, latest_rows, latest_file_rejected_rows,
 -- rejected_rows.
 -- @test unique(county_code, source)
--- @test not_null(county_code, county_name, source, built_on, latest_file_rejected_rows, rejected_rows)
+-- @test not_null(county_code, county_name, source, built_on, latest_rows, latest_file_rejected_rows, rejected_rows)
 -- @test accepted_values(source: offices, cases, training)
 -- @test expect(days_behind_newest IS NULL OR days_behind_newest >= 0)
 -- @test expect(county_code = '3311' OR last_export_date IS NULL OR latest_rows > 0)

@@ -23,16 +23,16 @@ SELECT
         WHEN o.tier = 'key' THEN o.office_code
         WHEN k.office_code IS NOT NULL THEN k.office_code
     END AS cluster_code,
-    o.plaques,
+    o.plaques::VARCHAR[] AS plaques,
     -- the plan's plaques the office carries, each once (other items count for nothing)
     list_distinct(list_filter(
         list_transform(coalesce(o.plaques, []), p -> regexp_replace(p, '\s', '', 'g')),
         p -> list_contains(plan.plaques, p)
     )) AS recognised_plaques,
     o.smart_office,
-    o.terminals,
-    o.large_villages,
-    o.large_villages_with_terminal,
+    o.terminals::INTEGER AS terminals,
+    o.large_villages::INTEGER AS large_villages,
+    o.large_villages_with_terminal::INTEGER AS large_villages_with_terminal,
     o.director_attends_joint_meeting,
     o.director_attends_governance_meeting,
     o.director_in_leadership

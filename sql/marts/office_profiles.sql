@@ -11,7 +11,7 @@
 -- director_enforcement_certificate, director_public_lawyer, active_staff, public_lawyers,
 -- legal_qualified_staff, plan_posts_held (distinct of the six posts held by active staff).
 -- @test unique(period, office_code)
--- @test not_null(period, as_of, office_code, office_name, county_code, tier, has_director, active_staff, public_lawyers, legal_qualified_staff, plan_posts_held)
+-- @test not_null(period, as_of, office_code, office_name, county_code, tier, recognised_plaques, has_director, active_staff, public_lawyers, legal_qualified_staff, plan_posts_held)
 -- @test relationships(period, office_code -> mart.units(period, unit_code))
 -- @test accepted_values(tier: key, ordinary)
 -- @test expect(plan_posts_held BETWEEN 0 AND 6)

@@ -10,7 +10,7 @@
 -- in_denominator.
 -- @test unique(period, person_key)
 -- @test unique(period, person_code)
--- @test not_null(period, person_key, person_code, office_code, county_code, days, hours, complies, in_denominator)
+-- @test not_null(period, as_of, person_key, person_code, office_code, county_code, role, days, hours, required_days, required_hours, meets_days, meets_hours, complies, in_denominator)
 -- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
 -- @test expect(complies = (meets_days OR meets_hours))
 SELECT
