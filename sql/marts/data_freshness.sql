@@ -29,14 +29,18 @@ person_county AS (
     GROUP BY s.person_key
 ),
 loaded_rows AS (
-    -- every loaded row: its source, export date and county
-    SELECT 'offices' AS source, snapshot_date AS export_date, county_code FROM core.offices
-    UNION ALL
-    SELECT 'cases', v.export_date, oc.county_code
-    FROM core.case_versions AS v LEFT JOIN office_county AS oc USING (office_code)
-    UNION ALL
-    SELECT 'training', v.export_date, pc.county_code
-    FROM core.training_versions AS v LEFT JOIN person_county AS pc USING (person_key)
+    -- loaded rows counted by source, export date and county
+    SELECT source, export_date, county_code, count(*) AS rows
+    FROM (
+        SELECT 'offices' AS source, snapshot_date AS export_date, county_code FROM core.offices
+        UNION ALL
+        SELECT 'cases', v.export_date, oc.county_code
+        FROM core.case_versions AS v LEFT JOIN office_county AS oc USING (office_code)
+        UNION ALL
+        SELECT 'training', v.export_date, pc.county_code
+        FROM core.training_versions AS v LEFT JOIN person_county AS pc USING (person_key)
+    )
+    GROUP BY ALL
 ),
 files AS (
     SELECT DISTINCT
@@ -84,9 +88,9 @@ SELECT
     (n.newest_export_date - p.last_export_date)::INTEGER AS days_behind_newest,
     ((now() AT TIME ZONE 'Asia/Shanghai')::DATE - p.last_export_date)::INTEGER AS days_since_export,
     (now() AT TIME ZONE 'Asia/Shanghai')::DATE AS built_on,
-    (SELECT count(*) FROM loaded_rows AS l
+    coalesce((SELECT sum(l.rows) FROM loaded_rows AS l
      WHERE l.source = p.source AND l.export_date = p.last_export_date
-       AND (p.is_city OR l.county_code = p.county_code))::INTEGER AS latest_rows,
+       AND (p.is_city OR l.county_code = p.county_code)), 0)::INTEGER AS latest_rows,
     (SELECT count(*) FROM rejected AS r
      WHERE r.source = p.source AND r.export_date = n.newest_export_date
        AND (p.is_city OR r.county_code = p.county_code))::INTEGER AS latest_file_rejected_rows,

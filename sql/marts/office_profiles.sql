@@ -36,7 +36,7 @@ SELECT
     o.township,
     o.tier,
     o.cluster_code,
-    k.office_name || '片区' AS cluster_name,
+    o.cluster_name,
     o.plaques,
     o.recognised_plaques,
     o.smart_office,
@@ -57,6 +57,5 @@ SELECT
     coalesce(s.legal_qualified_staff, 0)::INTEGER AS legal_qualified_staff,
     coalesce(s.plan_posts_held, 0)::INTEGER AS plan_posts_held
 FROM mart.int_year_offices AS o
-LEFT JOIN mart.int_year_offices AS k ON k.period = o.period AND k.office_code = o.cluster_code
 LEFT JOIN mart.int_office_directors AS d ON d.period = o.period AND d.office_code = o.office_code
 LEFT JOIN staff AS s ON s.period = o.period AND s.office_code = o.office_code

@@ -16,7 +16,7 @@
 WITH members AS (
     SELECT
         u.period, u.grain, u.unit_code, u.unit_name, u.as_of,
-        o.county_code, o.county_name, o.cluster_code, o.tier, o.office_code
+        o.county_code, o.county_name, o.cluster_code, o.cluster_name, o.tier, o.office_code
     FROM mart.int_unit_offices AS u
     JOIN mart.int_year_offices AS o ON o.period = u.period AND o.office_code = u.office_code
 )
@@ -28,10 +28,9 @@ SELECT
     CASE WHEN m.grain <> 'city' THEN any_value(m.county_code) END AS county_code,
     CASE WHEN m.grain <> 'city' THEN any_value(m.county_name) END AS county_name,
     CASE m.grain WHEN 'office' THEN any_value(m.cluster_code) WHEN 'cluster' THEN m.unit_code END AS cluster_code,
-    CASE m.grain WHEN 'office' THEN any_value(k.office_name) || '片区' WHEN 'cluster' THEN any_value(m.unit_name) END AS cluster_name,
+    CASE m.grain WHEN 'office' THEN any_value(m.cluster_name) WHEN 'cluster' THEN any_value(m.unit_name) END AS cluster_name,
     CASE WHEN m.grain = 'office' THEN any_value(m.tier) END AS tier,
     count(*)::INTEGER AS office_count,
     any_value(m.as_of) AS as_of
 FROM members AS m
-LEFT JOIN mart.int_year_offices AS k ON m.grain = 'office' AND k.period = m.period AND k.office_code = m.cluster_code
 GROUP BY m.period, m.grain, m.unit_code
