@@ -108,6 +108,14 @@ export interface DataTestResult {
   message: string | null;
 }
 
+/**
+ * The results that stop a build from being published: failed tests of severity `error`, and
+ * tests of severity `error` that could not run at all. `warn` results are recorded only.
+ */
+export function blockingFailures(results: DataTestResult[]): DataTestResult[] {
+  return results.filter((r) => r.severity === 'error' && r.status !== 'pass');
+}
+
 /** Runs the column tests of the phase's models and, for the build phase, every singular test. */
 export async function runDataTests(
   connection: DuckDBConnection,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, references } from '../../pipelines/models/project.ts';
-import { prepareWarehouse, runDataTests, runModels } from '../../pipelines/models/runner.ts';
+import { blockingFailures, prepareWarehouse, runDataTests, runModels } from '../../pipelines/models/runner.ts';
 import { openDatabase, queryRows, type Database } from '../../pipelines/warehouse/duckdb.ts';
 
 function writeProject(files: Record<string, string>): string {
@@ -74,5 +74,24 @@ describe('SQL project', () => {
       'mart.totals: accepted_values(k: a, b)': ['fail', 'error', 1],
       total_positive: ['pass', 'error', 0],
     });
+    // the failed error test blocks publishing; the failed warn test does not
+    expect(blockingFailures(tests).map((t) => t.name)).toEqual(['mart.totals: accepted_values(k: a, b)']);
+  });
+
+  it('records a test that cannot run as an error that blocks publishing', async () => {
+    const root = writeProject({
+      'marts/totals.sql': '-- @test:warn expect(no_such_column > 0)\nSELECT 1 AS total',
+      'tests/broken.sql': '-- A test whose SQL is wrong.\n-- @severity error\nSELECT * FROM mart.no_such_table',
+    });
+    const project = loadProject(root);
+    db = await openDatabase(':memory:');
+    await prepareWarehouse(db.connection, project);
+    await runModels(db.connection, project, { phase: 'build' });
+    const tests = await runDataTests(db.connection, project, { phase: 'build' });
+    expect(tests.map((t) => [t.name, t.status, t.severity])).toEqual([
+      ['mart.totals: expect(no_such_column > 0)', 'error', 'warn'],
+      ['broken', 'error', 'error'],
+    ]);
+    expect(blockingFailures(tests).map((t) => t.name)).toEqual(['broken']);
   });
 });
