@@ -2,7 +2,7 @@
 -- training), for the 数据质量 page; plus a city row (county_code 3311) over all counties.
 -- last_export_date: the newest export date of a file holding rows of that county (training
 -- rows reach a county through the person's latest roster row). newest_export_date: the newest
--- export of that source for any county; days_behind_newest: how far this county lags it;
+-- export of that source for any county (rows loaded or rejected); days_behind_newest: how far this county lags it;
 -- days_since_export: days from last_export_date to the build date (Asia/Shanghai).
 -- latest_file_rejected_rows: rows of that county rejected from the source's newest export
 -- files; rejected_rows: all rows of that county ever rejected from that source (each file row
@@ -42,23 +42,32 @@ loaded_rows AS (
     )
     GROUP BY ALL
 ),
-files AS (
+rejected AS (
+    -- each rejected file row once (a file read again in a later run rejects the same rows);
+    -- source and export date come from the file name, which the export contract fixes
     SELECT DISTINCT
         file_id,
-        export_date,
-        CASE WHEN kind IN ('offices', 'staff') THEN 'offices' ELSE kind END AS source
-    FROM audit.files
-    WHERE kind IN ('offices', 'staff', 'cases', 'training')
+        sheet,
+        row_number,
+        county_code,
+        CASE lower(regexp_extract(file_name, '^([A-Za-z]+)_\d{8}\.', 1))
+            WHEN 'offices' THEN 'offices'
+            WHEN 'staff' THEN 'offices'
+            WHEN 'cases' THEN 'cases'
+            WHEN 'training' THEN 'training'
+        END AS source,
+        try_strptime(regexp_extract(file_name, '_(\d{8})\.', 1), '%Y%m%d')::DATE AS export_date
+    FROM audit.rejected_rows
 ),
 newest AS (
+    -- the newest export of each source, counting files whose rows were all rejected too
     SELECT source, max(export_date) AS newest_export_date
-    FROM loaded_rows
+    FROM (
+        SELECT source, export_date FROM loaded_rows
+        UNION ALL
+        SELECT source, export_date FROM rejected
+    )
     GROUP BY source
-),
-rejected AS (
-    SELECT DISTINCT r.file_id, r.sheet, r.row_number, r.county_code, f.source, f.export_date
-    FROM audit.rejected_rows AS r
-    JOIN files AS f USING (file_id)
 ),
 sources AS (
     SELECT unnest(['offices', 'cases', 'training']) AS source

@@ -4,9 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryJson, type Database } from '../../pipelines/warehouse/duckdb.ts';
 import { buildFrom, personKey } from './core-fixture.ts';
 
-const file = (file_id: string, file_name: string, kind: string, export_date: string) => ({
-  run_id: 'r1', file_id, file_name, kind, export_date, status: 'loaded',
-});
 const reject = (run_id: string, file_id: string, file_name: string, row_number: number, county_code: string | null) => ({
   run_id, file_id, file_name, sheet: null, row_number, reason_code: 'bad_date', message: '日期无法识别', raw: '{}', county_code,
 });
@@ -38,12 +35,6 @@ beforeAll(async () => {
       // someone on no roster: counts for the city only
       { record_id: 'R3', export_date: '2025-08-01', person_key: personKey('Z'), start_date: '2025-07-20', end_date: '2025-07-20', hours: 8 },
     ],
-    files: [
-      file('sha-offices-0331', 'offices_20250331.xlsx', 'offices', '2025-03-31'),
-      file('sha-offices-0630', 'offices_20250630.xlsx', 'offices', '2025-06-30'),
-      file('sha-cases-2025-04-01', 'cases_20250401.csv', 'cases', '2025-04-01'),
-      file('sha-cases-2025-07-01', 'cases_20250701.csv', 'cases', '2025-07-01'),
-    ],
     rejectedRows: [
       reject('r1', 'sha-cases-2025-04-01', 'cases_20250401.csv', 5, '331121'),
       reject('r1', 'sha-cases-2025-07-01', 'cases_20250701.csv', 7, '331102'),
@@ -52,6 +43,8 @@ beforeAll(async () => {
       reject('r2', 'sha-cases-2025-07-01', 'cases_20250701.csv', 9, '331102'),
       // a row that names no county: only the city counts it
       reject('r1', 'sha-cases-2025-07-01', 'cases_20250701.csv', 11, null),
+      // a newer training file whose only row was rejected: it is still the newest training export
+      reject('r3', 'sha-training-0901', 'training_20250901.csv', 2, '331102'),
     ],
   });
 });
@@ -69,15 +62,18 @@ describe('mart.data_freshness', () => {
       // city: everything, the unattributed rejected row and the off-roster training record included
       { county_code: '3311', source: 'cases', last_export_date: '2025-07-01', newest_export_date: '2025-07-01', days_behind_newest: 0, latest_rows: 1, latest_file_rejected_rows: 3, rejected_rows: 4, since_ok: true },
       { county_code: '3311', source: 'offices', last_export_date: '2025-06-30', newest_export_date: '2025-06-30', days_behind_newest: 0, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
-      { county_code: '3311', source: 'training', last_export_date: '2025-08-01', newest_export_date: '2025-08-01', days_behind_newest: 0, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
-      // 莲都区: cases 07-01 (2 rejected rows in that newest file); training via A's roster row, 07-15: 17 days behind 08-01
+      // training: newest export 09-01 (all rejected), last loaded rows 08-01 (the off-roster record)
+      { county_code: '3311', source: 'training', last_export_date: '2025-08-01', newest_export_date: '2025-09-01', days_behind_newest: 31, latest_rows: 1, latest_file_rejected_rows: 1, rejected_rows: 1, since_ok: true },
+      // 莲都区: cases 07-01 (2 rejected rows in that newest file); training via A's roster row, 07-15: 48 days behind 09-01,
+      // and the rejected row of the 09-01 file is its
       { county_code: '331102', source: 'cases', last_export_date: '2025-07-01', newest_export_date: '2025-07-01', days_behind_newest: 0, latest_rows: 1, latest_file_rejected_rows: 2, rejected_rows: 2, since_ok: true },
       { county_code: '331102', source: 'offices', last_export_date: '2025-06-30', newest_export_date: '2025-06-30', days_behind_newest: 0, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
-      { county_code: '331102', source: 'training', last_export_date: '2025-07-15', newest_export_date: '2025-08-01', days_behind_newest: 17, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
+      { county_code: '331102', source: 'training', last_export_date: '2025-07-15', newest_export_date: '2025-09-01', days_behind_newest: 48, latest_rows: 1, latest_file_rejected_rows: 1, rejected_rows: 1, since_ok: true },
       // 青田县: missing from the 06-30 snapshot: 91 days behind (03-31 → 06-30); its rejected case row is in an older file
       { county_code: '331121', source: 'cases', last_export_date: '2025-04-01', newest_export_date: '2025-07-01', days_behind_newest: 91, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 1, since_ok: true },
       { county_code: '331121', source: 'offices', last_export_date: '2025-03-31', newest_export_date: '2025-06-30', days_behind_newest: 91, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
-      { county_code: '331121', source: 'training', last_export_date: '2025-05-01', newest_export_date: '2025-08-01', days_behind_newest: 92, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
+      // training 05-01 → 09-01: 123 days
+      { county_code: '331121', source: 'training', last_export_date: '2025-05-01', newest_export_date: '2025-09-01', days_behind_newest: 123, latest_rows: 1, latest_file_rejected_rows: 0, rejected_rows: 0, since_ok: true },
     ]);
     // the other seven counties have a row per source with nothing in it
     const silent = await queryJson(
