@@ -163,6 +163,16 @@ export const MART_TABLES = {
     latest_file_rejected_rows: int,
     rejected_rows: int,
   },
+  rejections_by_reason: {
+    source: column<'offices' | 'cases' | 'training' | null>('VARCHAR', true),
+    export_date: dateOrNull,
+    file_name: text,
+    sheet: textOrNull,
+    county_code: textOrNull,
+    reason_code: text,
+    rejected_rows: int,
+    last_run_id: textOrNull,
+  },
 } as const satisfies Record<string, Record<string, ColumnSpec<unknown>>>;
 
 export type MartTableName = keyof typeof MART_TABLES;

@@ -84,6 +84,22 @@ describe('mart.data_freshness', () => {
   });
 });
 
+describe('mart.rejections_by_reason', () => {
+  it('counts each rejected file row once, by file, county and reason', async () => {
+    const rows = await queryJson(
+      db.connection,
+      'SELECT source, export_date, file_name, county_code, reason_code, rejected_rows, last_run_id FROM mart.rejections_by_reason ORDER BY file_name, county_code NULLS LAST',
+    );
+    expect(rows).toEqual([
+      { source: 'cases', export_date: '2025-04-01', file_name: 'cases_20250401.csv', county_code: '331121', reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r1' },
+      // rows 7 and 9 (row 9 rejected again by run r2)
+      { source: 'cases', export_date: '2025-07-01', file_name: 'cases_20250701.csv', county_code: '331102', reason_code: 'bad_date', rejected_rows: 2, last_run_id: 'r2' },
+      { source: 'cases', export_date: '2025-07-01', file_name: 'cases_20250701.csv', county_code: null, reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r1' },
+      { source: 'training', export_date: '2025-09-01', file_name: 'training_20250901.csv', county_code: '331102', reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r3' },
+    ]);
+  });
+});
+
 describe('mart.office_profiles', () => {
   it("describes the director by flags and staffing type, never by name or key", async () => {
     const rows = await queryJson<Record<string, unknown>>(db.connection, "SELECT * FROM mart.office_profiles WHERE period = '2025'");
