@@ -1,0 +1,198 @@
+// Workbook exports (.xlsx) read with exceljs's streaming reader and landed with DuckDB's
+// appender. Sheets are found by name (司法所, 人员) in any order, or the workbook's first sheet
+// for case and training files. The header is the first non-empty row (rows above it that
+// name no required column, like a title, are passed over: at most ten rows are looked at);
+// row numbers are the sheet's own.
+import { dateValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import ExcelJS from 'exceljs';
+import type { TableSpec } from '../contract/exports.ts';
+import { FileRejection, fileMessages } from '../contract/file-rejections.ts';
+import { cellText, isEmptyText } from './cell-text.ts';
+import { headerKey, matchHeaders, namesRequiredColumns, type HeaderMapping } from './headers.ts';
+import type { LandingMeta } from './landing.ts';
+
+export interface SheetRequest {
+  table: TableSpec;
+  /** A sheet name (compared after NFKC, white space removed), or the workbook's first sheet. */
+  sheet: string | 'first sheet';
+}
+
+export interface SheetResult {
+  table: TableSpec;
+  sheet: string;
+  headerRow: number;
+  /** Data rows landed (rows of empty cells are not counted). */
+  rowsRead: number;
+}
+
+export interface WorkbookReadOptions {
+  file: string;
+  requests: SheetRequest[];
+  meta: LandingMeta;
+  /** Called every few thousand rows, for progress displays. */
+  onRows?: (sheet: string, rows: number) => void;
+}
+
+const HEADER_SEARCH_ROWS = 10;
+const PROGRESS_EVERY = 5000;
+
+// exceljs's streaming classes, as far as this module uses them (its typings leave them out).
+interface StreamWorkbook extends AsyncIterable<StreamWorksheet> {
+  model?: { sheets?: { id: number; name: string; rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  properties?: { model?: { date1904?: boolean } };
+}
+interface StreamWorksheet extends AsyncIterable<StreamRow> {
+  id: number | string;
+  name?: string;
+}
+interface StreamRow {
+  number: number;
+  values: unknown[];
+}
+
+export async function landWorkbook(connection: DuckDBConnection, options: WorkbookReadOptions): Promise<SheetResult[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(options.file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell date cells from numbers
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  }) as unknown as StreamWorkbook;
+  const results: SheetResult[] = [];
+  const pending = new Set(options.requests);
+  try {
+    for await (const worksheet of reader) {
+      const name = sheetName(reader, worksheet);
+      const request = [...pending].find((r) => sheetMatches(r, name, reader));
+      if (!request || name === undefined) continue;
+      pending.delete(request);
+      const date1904 = Boolean(reader.properties?.model?.date1904);
+      results.push(await landSheet(connection, worksheet, { ...options, table: request.table, sheet: name, date1904 }));
+    }
+  } catch (error) {
+    if (error instanceof FileRejection) throw error;
+    throw new FileRejection('unreadable_file', fileMessages.unreadableWorkbook(errorDetail(error)));
+  }
+  if (pending.size > 0) {
+    const missing = [...pending].map((r) => (r.sheet === 'first sheet' ? '（第一个工作表）' : r.sheet));
+    throw new FileRejection('missing_sheet', fileMessages.missingSheet(missing));
+  }
+  return results;
+}
+
+function sheetMatches(request: SheetRequest, name: string | undefined, reader: StreamWorkbook): boolean {
+  if (name === undefined) return false;
+  if (request.sheet === 'first sheet') {
+    const first = reader.model?.sheets?.[0]?.name;
+    return first === undefined || first === name;
+  }
+  return headerKey(name) === headerKey(request.sheet);
+}
+
+/**
+ * The worksheet's name. exceljs resolves it only when the relationship target is written
+ * relative (`worksheets/sheet1.xml`); some writers use an absolute `/xl/worksheets/sheet1.xml`.
+ */
+function sheetName(reader: StreamWorkbook, worksheet: StreamWorksheet): string | undefined {
+  if (worksheet.name) return worksheet.name;
+  const target = `worksheets/sheet${worksheet.id}.xml`;
+  const rel = (reader.workbookRels ?? []).find((r) => r.Target.replace(/^\/?(xl\/)?/, '') === target);
+  return rel ? reader.model?.sheets?.find((s) => s.rId === rel.Id)?.name : undefined;
+}
+
+interface SheetOptions extends WorkbookReadOptions {
+  table: TableSpec;
+  sheet: string;
+  date1904: boolean;
+}
+
+async function landSheet(connection: DuckDBConnection, worksheet: StreamWorksheet, options: SheetOptions): Promise<SheetResult> {
+  const { table, sheet } = options;
+  const candidates: { row: number; cells: (string | null)[] }[] = [];
+  let header: HeaderMapping | undefined;
+  let headerRow = 0;
+  let rowsRead = 0;
+  let lastRow = 0;
+  const appender = await connection.createAppender(table.landingTable, 'main', 'staging');
+  const exportDate = dateValue(Date.parse(`${options.meta.exportDate}T00:00:00Z`) / 86_400_000);
+  // Per contract column: its 1-based cell index in the sheet (undefined when absent) and whether it holds dates.
+  let columns: { index: number | undefined; dateColumn: boolean }[] = [];
+  try {
+    for await (const row of worksheet) {
+      // A row without its `r` attribute follows the previous one.
+      const rowNumber = Number.isFinite(row.number) ? row.number : lastRow + 1;
+      lastRow = rowNumber;
+      const values = row.values;
+      if (!header) {
+        const cells = textCells(values, options.date1904);
+        if (cells.every(isEmptyText)) continue;
+        candidates.push({ row: rowNumber, cells });
+        if (namesRequiredColumns(table, cells)) {
+          header = matchHeaders(table, cells, { sheet, row: rowNumber });
+          headerRow = rowNumber;
+          const positions = header.positions;
+          columns = table.columns.map((c) => {
+            const position = positions.get(c.alias);
+            return { index: position === undefined ? undefined : position + 1, dateColumn: c.type === 'date' };
+          });
+        } else if (candidates.length >= HEADER_SEARCH_ROWS) {
+          break;
+        }
+        continue;
+      }
+      const texts = columns.map((c) =>
+        c.index === undefined ? null : cellText(values[c.index], { dateColumn: c.dateColumn, date1904: options.date1904 }),
+      );
+      if (texts.every(isEmptyText) && textCells(values, options.date1904).every(isEmptyText)) continue;
+      appendRow(appender, options.meta, sheet, rowNumber, exportDate, texts);
+      rowsRead++;
+      if (rowsRead % PROGRESS_EVERY === 0) options.onRows?.(sheet, rowsRead);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  if (!header) {
+    // No row named the required columns: report against the first non-empty row.
+    const first = candidates[0];
+    if (!first) throw new FileRejection('missing_column', fileMessages.emptySheet(sheet), sheet);
+    matchHeaders(table, first.cells, { sheet, row: first.row });
+    throw new FileRejection('missing_column', fileMessages.emptySheet(sheet), sheet);
+  }
+  options.onRows?.(sheet, rowsRead);
+  return { table, sheet, headerRow, rowsRead };
+}
+
+function textCells(values: unknown[], date1904: boolean): (string | null)[] {
+  const cells: (string | null)[] = [];
+  // values[0] is unused: exceljs numbers columns from 1.
+  for (let i = 1; i < values.length; i++) cells.push(cellText(values[i], { dateColumn: false, date1904 }));
+  return cells;
+}
+
+function appendRow(
+  appender: DuckDBAppender,
+  meta: LandingMeta,
+  sheet: string,
+  rowNumber: number,
+  exportDate: ReturnType<typeof dateValue>,
+  texts: (string | null)[],
+): void {
+  appender.appendVarchar(meta.fileId);
+  appender.appendVarchar(meta.fileName);
+  appender.appendVarchar(sheet);
+  appender.appendInteger(rowNumber);
+  appender.appendDate(exportDate);
+  appender.appendBigInt(BigInt(meta.loadSeq));
+  for (const text of texts) {
+    if (text === null) appender.appendNull();
+    else appender.appendVarchar(text);
+  }
+  appender.endRow();
+}
+
+function errorDetail(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').slice(0, 200);
+}
