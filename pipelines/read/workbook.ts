@@ -74,6 +74,8 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
     if (error instanceof FileRejection) throw error;
     throw new FileRejection('unreadable_file', fileMessages.unreadableWorkbook(errorDetail(error)));
   }
+  // A file with no workbook part at all (plain text, another zip) is no workbook, not one without sheets.
+  if (!reader.model) throw new FileRejection('unreadable_file', fileMessages.unreadableWorkbook('文件中没有工作簿结构'));
   if (pending.size > 0) {
     const missing = [...pending].map((r) => (r.sheet === 'first sheet' ? '（第一个工作表）' : r.sheet));
     throw new FileRejection('missing_sheet', fileMessages.missingSheet(missing));
