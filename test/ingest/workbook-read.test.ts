@@ -9,7 +9,7 @@ import { CASES, OFFICES, STAFF, TRAINING } from '../../pipelines/contract/export
 import { FileRejection } from '../../pipelines/contract/file-rejections.ts';
 import { landWorkbook, type SheetRequest } from '../../pipelines/read/workbook.ts';
 import type { Database } from '../../pipelines/warehouse/duckdb.ts';
-import { day, tempDir, writeWorkbook } from '../helpers/export-files.ts';
+import { day, tempDir, writeWorkbook, type SheetRows } from '../helpers/export-files.ts';
 import { landed, META, openLandingDb } from '../helpers/landing-db.ts';
 
 let db: Database;
@@ -135,7 +135,7 @@ describe('rows', () => {
 
 describe('cell values', () => {
   const header = ['案件编号', '司法所编码', '业务类型', '受理日期', '办结日期', '状态', '结果', '涉及金额（元）', '当事人数'];
-  const rows = [
+  const rows: SheetRows = [
     header,
     // a real date cell; a serial number; a serial with a time of day
     ['Ａ１', 'S1', '人民调解', day('2024-08-22'), 45306, '已办结', { richText: [{ text: '调解' }, { text: '成功' }] }, 12000.5, 15],
