@@ -1,0 +1,41 @@
+// Chinese UI text. Every page's words live here, one section per area.
+
+export const zh = {
+  // Access and console (server/auth, dashboards/pages/console.ts)
+  login: {
+    product: '丽水市司法所综合改革监测',
+    title: '登录',
+    name: '用户名',
+    password: '密码或 API 令牌',
+    hint: '首次登录请使用管理员提供的一次性密码；也可以粘贴 API 令牌。',
+    submit: '登录',
+    logout: '退出登录',
+    wrong: '用户名或密码错误。',
+    tooMany: (seconds: number) => `登录失败次数过多，请在 ${Math.ceil(seconds / 60)} 分钟后再试。`,
+    expiredForm: '登录页面已过期，请重新提交。',
+  },
+  console: {
+    title: 'SQL 控制台',
+    intro: '只读查询分析库（mart 模式）。一次只能执行一条 SELECT 语句；结果最多显示 {rows} 行，导出最多 {cap} 行；单条查询限时 {seconds} 秒。',
+    editorLabel: 'SQL 语句',
+    shortcuts: '快捷键：Ctrl+Enter（⌘+Enter）执行，Esc 取消',
+    run: '执行',
+    cancel: '取消',
+    running: '正在执行…',
+    cancelled: '查询已取消。',
+    done: (rows: number, ms: number) => `共 ${rows} 行，用时 ${ms} 毫秒。`,
+    truncated: (limit: number) => `结果超过 ${limit} 行，只显示前 ${limit} 行；导出可获得完整结果。`,
+    noRows: '查询没有返回任何行。',
+    export: '导出',
+    exportCsv: '导出 CSV',
+    exportParquet: '导出 Parquet',
+    exportArrow: '导出 Arrow',
+    results: '查询结果',
+    chart: '快速图表',
+    noChart: '结果没有可作图的列。',
+    schema: '数据说明',
+    schemaIntro: '分析库中的表与视图（点击表名插入到编辑器）：',
+    columns: '列',
+    error: '查询失败',
+  },
+} as const;
