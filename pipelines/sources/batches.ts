@@ -50,7 +50,9 @@ export function planBatches(files: readonly SourceFile[], loadedFileIds: Readonl
   const setAside: SetAside[] = [];
   const seen = new Map<string, SourceFile>();
   const classifiedFiles: ClassifiedFile[] = [];
-  for (const file of [...files].sort(byName)) {
+  // Of two copies of the same bytes, the one named like an export is kept.
+  const known = (f: SourceFile) => (classifyFileName(f.name) ? 0 : 1);
+  for (const file of [...files].sort((a, b) => known(a) - known(b) || byName(a, b))) {
     const first = seen.get(file.fileId);
     if (first) {
       setAside.push({ file, status: 'skipped', reasonCode: 'duplicate_file', message: fileMessages.duplicateInRun(first.name), keepInInbox: false });
@@ -111,6 +113,7 @@ export function planBatches(files: readonly SourceFile[], loadedFileIds: Readonl
       compare(a.exportDate, b.exportDate) ||
       compare(a.files[0]!.name, b.files[0]!.name),
   );
+  setAside.sort((a, b) => byName(a.file, b.file));
   return { batches, setAside };
 }
 
