@@ -1,0 +1,72 @@
+// Login sessions, kept in memory: a random id (the cookie), the user's name, a CSRF token,
+// an idle expiry and an absolute one. A server restart forgets every session, so people log
+// in again; programs use bearer tokens and are not affected.
+import { randomBytes } from 'node:crypto';
+
+export interface Session {
+  id: string;
+  userName: string;
+  /** Synchronizer token: pages carry it in a meta tag / hidden field, POSTs send it back. */
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionStoreOptions {
+  /** Idle time after which a session ends. */
+  idleMs: number;
+  /** Time after login after which a session ends however active. */
+  absoluteMs: number;
+  now?: () => number;
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  create(userName: string): Session {
+    this.sweep();
+    const at = this.now();
+    const session: Session = {
+      id: randomBytes(32).toString('base64url'),
+      userName,
+      csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: at,
+      lastSeenAt: at,
+    };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live session with this id (touching it), or undefined when unknown or expired. */
+  get(id: string): Session | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const at = this.now();
+    if (at - session.lastSeenAt > this.options.idleMs || at - session.createdAt > this.options.absoluteMs) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    session.lastSeenAt = at;
+    return session;
+  }
+
+  destroy(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  private sweep(): void {
+    const at = this.now();
+    for (const [id, s] of this.sessions) {
+      if (at - s.lastSeenAt > this.options.idleMs || at - s.createdAt > this.options.absoluteMs) this.sessions.delete(id);
+    }
+  }
+}
