@@ -1,0 +1,9 @@
+-- Latest version of every training record: the row of the latest export date, then of the file
+-- loaded later (load_seq), then the later row of the file. A rejected row is no version.
+-- @materialized table
+-- @test unique(record_id)
+-- @test not_null(record_id, export_date, file_id, person_key, course, start_date, end_date, hours)
+-- @test accepted_values(mode: 线上, 线下)
+SELECT *
+FROM core.training_versions
+QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY export_date DESC, load_seq DESC, row_number DESC) = 1
