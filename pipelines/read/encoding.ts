@@ -14,6 +14,7 @@ import {
   InvalidEncodingError,
   isNfkcCleanUtf8,
   markBlankLines,
+  Scratch,
   type LineState,
 } from './transcode.ts';
 
@@ -70,12 +71,13 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
   await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
   const copy = path.join(options.tmpDir, `csv-${randomUUID()}.csv`);
   const convert = utf8 ? convertUtf8Piece : convertGb18030Piece;
+  const scratch = new Scratch();
   const out = await open(copy, 'wx', 0o600);
   const cleanup = async () => rm(copy, { force: true });
   try {
     const state: LineState = { inQuotes: false };
     for await (const piece of linePieces(file, { chunkBytes, skip, onPiece: (bytesDone, total) => options.onProgress?.(bytesDone, total) })) {
-      const converted = markBlankLines(convert(piece), state);
+      const converted = markBlankLines(convert(piece, scratch), state);
       await writeAll(out, converted);
     }
   } catch (error) {

@@ -19,6 +19,30 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
+/**
+ * An output buffer reused from piece to piece: allocating (and zero-filling) a fresh one per
+ * piece costs more than the conversion. What a conversion returns is a view into it, valid
+ * until the next conversion with the same scratch.
+ */
+export class Scratch {
+  private buffer = new Uint8Array(0);
+
+  /** A buffer of at least `size` bytes. */
+  get(size: number): Uint8Array {
+    if (this.buffer.length < size) this.buffer = new Uint8Array(Math.max(size, this.buffer.length * 2));
+    return this.buffer;
+  }
+
+  /** A buffer of at least `size` bytes holding the first `used` bytes of the current one. */
+  grow(size: number, used: number): Uint8Array {
+    if (this.buffer.length >= size) return this.buffer;
+    const grown = new Uint8Array(Math.max(size, this.buffer.length * 2));
+    grown.set(this.buffer.subarray(0, used));
+    this.buffer = grown;
+    return grown;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // UTF-8
 
@@ -46,10 +70,11 @@ export function isNfkcCleanUtf8(piece: Uint8Array): boolean {
 }
 
 /** UTF-8 → UTF-8 NFKC. Throws InvalidEncodingError on bytes that are not UTF-8. */
-export function convertUtf8Piece(piece: Uint8Array): Uint8Array {
+export function convertUtf8Piece(piece: Uint8Array, scratch = new Scratch()): Uint8Array {
   if (!isUtf8(piece)) throw new InvalidEncodingError('utf-8');
   const table = nfkcTable();
   const { kind } = table;
+  const source = Buffer.from(piece.buffer, piece.byteOffset, piece.length);
   const n = piece.length;
   let out: Uint8Array | undefined;
   let o = 0;
@@ -77,19 +102,16 @@ export function convertUtf8Piece(piece: Uint8Array): Uint8Array {
     }
     if (k === CONTEXTUAL) return stringPath(piece, 'utf-8');
     // Mapped: copy the unchanged run before it, then its NFKC bytes.
-    out ??= new Uint8Array(n + 64);
     const mappedLength = table.length[cp]!;
-    out = ensureCapacity(out, o + (i - runStart) + mappedLength + (n - i));
-    out.set(piece.subarray(runStart, i), o);
-    o += i - runStart;
+    out = out === undefined ? scratch.get(n + mappedLength + 64) : scratch.grow(o + (i - runStart) + mappedLength + (n - i), o);
+    o += source.copy(out, o, runStart, i);
     o = copyMapped(table, cp, out, o);
     i += width;
     runStart = i;
   }
-  if (!out) return piece;
-  out = ensureCapacity(out, o + (n - runStart));
-  out.set(piece.subarray(runStart, n), o);
-  o += n - runStart;
+  if (out === undefined) return piece;
+  out = scratch.grow(o + (n - runStart), o);
+  o += source.copy(out, o, runStart, n);
   return out.subarray(0, o);
 }
 
@@ -147,12 +169,12 @@ function gbk(): GbkTable {
 }
 
 /** GB18030 → UTF-8 NFKC. Throws InvalidEncodingError on bytes that are not GB18030. */
-export function convertGb18030Piece(piece: Uint8Array): Uint8Array {
+export function convertGb18030Piece(piece: Uint8Array, scratch = new Scratch()): Uint8Array {
   const { offset, length, pool } = gbk();
   const n = piece.length;
   // Invariant: o + 2 × (bytes left) ≤ capacity. ASCII and two-byte codes of up to three UTF-8
   // bytes keep it; a longer NFKC expansion (rare) grows the buffer first.
-  let out: Uint8Array = new Uint8Array(2 * n + 64);
+  let out = scratch.get(2 * n + 64);
   let o = 0;
   for (let i = 0; i < n; ) {
     const b = piece[i]!;
@@ -166,17 +188,17 @@ export function convertGb18030Piece(piece: Uint8Array): Uint8Array {
     const index = twoByteIndex(b, trail);
     const len = length[index]!;
     if (len === 0) return stringPath(piece, 'gb18030');
-    if (len > 3) out = ensureCapacity(out, o + len + 2 * (n - i));
+    if (len > 3) out = scratch.grow(o + len + 2 * (n - i), o);
+    // Byte by byte: most entries are 3 bytes (CJK) or 1 (full-width ASCII); no views allocated.
     const start = offset[index]!;
+    out[o] = pool[start]!;
     if (len === 3) {
-      out[o] = pool[start]!;
       out[o + 1] = pool[start + 1]!;
       out[o + 2] = pool[start + 2]!;
-      o += 3;
     } else {
-      out.set(pool.subarray(start, start + len), o);
-      o += len;
+      for (let j = 1; j < len; j++) out[o + j] = pool[start + j]!;
     }
+    o += len;
     i += 2;
   }
   return out.subarray(0, o);
@@ -200,13 +222,6 @@ function copyMapped(table: NfkcTable, cp: number, out: Uint8Array, o: number): n
   const len = table.length[cp]!;
   for (let j = 0; j < len; j++) out[o + j] = table.pool[start + j]!;
   return o + len;
-}
-
-function ensureCapacity(buffer: Uint8Array, needed: number): Uint8Array {
-  if (needed <= buffer.length) return buffer;
-  const grown = new Uint8Array(Math.max(needed, buffer.length * 2));
-  grown.set(buffer);
-  return grown;
 }
 
 // ---------------------------------------------------------------------------------------------
