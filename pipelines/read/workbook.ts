@@ -3,6 +3,7 @@
 // for case and training files. The header is the first non-empty row (rows above it that
 // name no required column, like a title, are passed over: at most ten rows are looked at);
 // row numbers are the sheet's own.
+import { StringDecoder } from 'node:string_decoder';
 import { dateValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import type { TableSpec } from '../contract/exports.ts';
@@ -41,6 +42,12 @@ interface StreamWorkbook extends AsyncIterable<StreamWorksheet> {
   model?: { sheets?: { id: number; name: string; rId: string }[] };
   workbookRels?: { Id: string; Target: string }[];
   properties?: { model?: { date1904?: boolean } };
+  _parseWorkbook(entry: ZipEntry): Promise<void>;
+  _parseSharedStrings(entry: ZipEntry): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+}
+interface ZipEntry {
+  setEncoding(encoding: BufferEncoding): void;
 }
 interface StreamWorksheet extends AsyncIterable<StreamRow> {
   id: number | string;
@@ -59,6 +66,7 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as StreamWorkbook;
+  decodeAcrossChunks(reader);
   const results: SheetResult[] = [];
   const pending = new Set(options.requests);
   try {
@@ -81,6 +89,39 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
     throw new FileRejection('missing_sheet', fileMessages.missingSheet(missing));
   }
   return results;
+}
+
+/**
+ * exceljs 4.4 turns each compressed chunk of a part into text on its own, so a character split
+ * between two chunks comes out as U+FFFD (exceljs issues #2084, #2316, unfixed). Its parser
+ * takes text as well as bytes: hand it text decoded with a decoder that carries a split
+ * character over to the next chunk. Overrides three private methods of this one reader.
+ */
+function decodeAcrossChunks(reader: StreamWorkbook): void {
+  const parseWorkbook = reader._parseWorkbook;
+  const parseSharedStrings = reader._parseSharedStrings;
+  const parseWorksheet = reader._parseWorksheet;
+  reader._parseWorkbook = function (entry) {
+    entry.setEncoding('utf8');
+    return parseWorkbook.call(this, entry);
+  };
+  reader._parseSharedStrings = function (entry) {
+    entry.setEncoding('utf8');
+    return parseSharedStrings.call(this, entry);
+  };
+  reader._parseWorksheet = function (iterator, sheetNo) {
+    return parseWorksheet.call(this, decodedText(iterator), sheetNo);
+  };
+}
+
+async function* decodedText(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
 
 function sheetMatches(request: SheetRequest, name: string | undefined, reader: StreamWorkbook): boolean {

@@ -187,7 +187,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     result.tests = [...loadTests, ...buildTests];
     const blocking = blockingFailures(result.tests);
     if (blocking.length > 0) {
-      throw new RunFailure(`数据测试未通过，未发布：${blocking.map((t) => `${t.name}（${t.status === 'error' ? t.message : `${t.failures} 行`}）`).join('；')}`);
+      throw new RunFailure(`数据测试未通过：${blocking.map((t) => `${t.name}（${t.status === 'error' ? t.message : `${t.failures} 行`}）`).join('；')}`);
     }
 
     for (const item of toArchive) item.report.archivedAs = archiveName(item.report.name, item.report.fileId, startedAt);
@@ -218,7 +218,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     });
   } catch (error) {
     result.status = 'failed';
-    result.message = error instanceof RunFailure ? error.message : `刷新失败，未发布：${(error as Error).message}`;
+    result.message = error instanceof Error ? error.message : String(error);
   } finally {
     db?.close();
     if (!result.published) {

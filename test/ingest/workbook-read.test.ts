@@ -183,6 +183,30 @@ describe('cell values', () => {
   });
 });
 
+describe('long text', () => {
+  // exceljs 4.4 decodes each compressed chunk of a sheet on its own; a character split between
+  // two chunks would come out as U+FFFD without the reader's fix.
+  for (const useSharedStrings of [true, false]) {
+    it(`keeps every Chinese character across chunk boundaries (${useSharedStrings ? 'shared' : 'inline'} strings)`, async () => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('案件');
+      sheet.addRow(['案件编号', '司法所编码', '业务类型', '受理日期', '状态', '结果']);
+      const outcomes: string[] = [];
+      for (let i = 0; i < 4000; i++) {
+        const outcome = `经调解双方达成协议第${i}号，当事人已履行完毕（${'丽水'.repeat(1 + (i % 5))}）`;
+        outcomes.push(outcome);
+        sheet.addRow([`A${i}`, 'S1', '人民调解', '2025-01-01', '已办结', outcome]);
+      }
+      const file = path.join(dir, 'cases_long.xlsx');
+      await workbook.xlsx.writeFile(file, { useSharedStrings } as Partial<ExcelJS.XlsxWriteOptions>);
+      await read(file, FIRST());
+      const rows = await landed(db, 'land_cases', 'outcome');
+      expect(rows.filter((r) => String(r.outcome).includes('\uFFFD'))).toEqual([]);
+      expect(rows.map((r) => r.outcome)).toEqual(outcomes);
+    });
+  }
+});
+
 describe('corrupt workbooks', () => {
   it('rejects bytes that are not a workbook, and a truncated one, without hanging', async () => {
     const garbage = path.join(dir, 'cases_20250101.xlsx');
