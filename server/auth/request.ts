@@ -1,6 +1,7 @@
-// What authentication adds to every request: the user (never a secret) and the scope that
-// county-level queries filter on.
-import type { Role, Scope } from './roles.ts';
+// What authentication adds to every request: the user (never a secret) and how it signed in;
+// `req.scope` itself is declared in server/scope.ts.
+import '../scope.ts';
+import type { Role } from './roles.ts';
 
 export interface AuthUser {
   name: string;
@@ -14,8 +15,6 @@ declare global {
     interface Request {
       /** Set by the auth middleware on every route but the open ones. */
       user?: AuthUser;
-      /** `{ role, countyCode }`: county-level queries filter on countyCode when it is not null. */
-      scope?: Scope;
       /** How the request authenticated; CSRF checks apply to `session` only. */
       authMethod?: 'bearer' | 'session';
     }

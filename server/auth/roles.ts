@@ -30,10 +30,7 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
 }
 
 /**
- * What a request may see: the role, and the county it is limited to (null = city-wide). Every
- * county-level query filters on `countyCode`; city totals stay visible to county users.
+ * What a request may see: the role, and the county it is limited to (null = city-wide). The
+ * type and `req.scope` are declared by the server (server/scope.ts); auth sets it.
  */
-export interface Scope {
-  role: Role;
-  countyCode: string | null;
-}
+export type { Scope } from '../scope.ts';
