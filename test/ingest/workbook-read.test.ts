@@ -194,7 +194,7 @@ describe('long text', () => {
       const outcomes: string[] = [];
       for (let i = 0; i < 4000; i++) {
         const outcome = `经调解双方达成协议第${i}号，当事人已履行完毕（${'丽水'.repeat(1 + (i % 5))}）`;
-        outcomes.push(outcome);
+        outcomes.push(outcome.normalize('NFKC')); // cells are NFKC'd: ，（） become ,()
         sheet.addRow([`A${i}`, 'S1', '人民调解', '2025-01-01', '已办结', outcome]);
       }
       const file = path.join(dir, 'cases_long.xlsx');
