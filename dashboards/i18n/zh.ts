@@ -374,6 +374,8 @@ export const zh = {
   },
   errors: {
     notFound: '未找到请求的页面或数据。',
+    noDataForYear: (year: string) => `${year} 年没有数据，请选择其他年度。`,
+    emptyWarehouse: '数据仓库中还没有任何年度的数据，请先加载导出文件。',
     unitNotFound: '该单位在所选年度不存在，或您无权查看。',
     badParameter: (name: string, hint: string) => `参数"${name}"无效：${hint}`,
     warehouseUnavailable: '数据仓库尚未就绪（首次启动时正在加载数据），请稍后刷新页面。',
