@@ -374,6 +374,7 @@ export const zh = {
   },
   errors: {
     notFound: '未找到请求的页面或数据。',
+    badRequest: '请求格式不正确。',
     noDataForYear: (year: string) => `${year} 年没有数据，请选择其他年度。`,
     emptyWarehouse: '数据仓库中还没有任何年度的数据，请先加载导出文件。',
     unitNotFound: '该单位在所选年度不存在，或您无权查看。',
