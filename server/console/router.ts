@@ -109,7 +109,7 @@ export function consoleRouter(options: ConsoleRouterOptions): express.Router {
     const sink: ResultSink = {
       columns: (c) => {
         columns = c;
-        res.status(200).type('text/csv; charset=utf-8').attachment('query.csv');
+        res.status(200).attachment('query.csv').type('text/csv; charset=utf-8');
         // BOM: Excel opens UTF-8 CSV with Chinese text correctly only with it.
         res.write(`\uFEFF${csvHeader(columns)}`);
       },
@@ -130,7 +130,7 @@ export function consoleRouter(options: ConsoleRouterOptions): express.Router {
       columns: (c) => {
         columns = c;
         schema = arrowSchema(columns);
-        res.status(200).type(ARROW_STREAM).attachment('query.arrows');
+        res.status(200).attachment('query.arrows').type(ARROW_STREAM);
         piping = pipeline(writer.toNodeStream(), res, { end: true });
         writer.reset(undefined, schema);
       },
@@ -163,7 +163,7 @@ export function consoleRouter(options: ConsoleRouterOptions): express.Router {
         options.exportRowCap,
       );
       const file = await writer!.finish();
-      res.status(200).type('application/vnd.apache.parquet').attachment('query.parquet');
+      res.status(200).attachment('query.parquet').type('application/vnd.apache.parquet');
       if (outcome.truncated) res.setHeader('X-Result-Truncated', String(options.exportRowCap));
       await pipeline(createReadStream(file), res);
     } finally {

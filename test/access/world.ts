@@ -75,11 +75,12 @@ export interface ServerOptions {
   rowLimit?: number;
   exportRowCap?: number;
   loginFailureLimit?: number;
+  tls?: boolean;
 }
 
 /** The auth and console routers on an Express app on a free port, with stand-in API routes. */
 export async function startServer(world: World, options: ServerOptions = {}): Promise<TestServer> {
-  const auth = createAuth({ usersFile: world.usersFile, tls: false, loginFailureLimit: options.loginFailureLimit ?? 10 });
+  const auth = createAuth({ usersFile: world.usersFile, tls: options.tls ?? false, loginFailureLimit: options.loginFailureLimit ?? 10 });
   const engine = new ConsoleEngine({
     resolveAnalystFile: analystFileResolver(world.warehouseFile),
     memoryLimit: '512MB',
