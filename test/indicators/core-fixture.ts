@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadProject, type Model, type Project } from '../../pipelines/models/project.ts';
-import { prepareWarehouse, runDataTests, runModels, type DataTestResult } from '../../pipelines/models/runner.ts';
+import { blockingFailures, prepareWarehouse, runDataTests, runModels, type DataTestResult } from '../../pipelines/models/runner.ts';
 import { queryJson, queryRows, quoteLiteral } from '../../pipelines/warehouse/duckdb.ts';
 
 const CORE_DDL = `
@@ -298,11 +298,11 @@ export async function indicatorRows(connection: DuckDBConnection, indicatorId: s
   );
 }
 
-/** Builds core from the rows and every mart, and fails unless every data test passes. */
+/** Builds core from the rows and every mart, and fails if a data test that blocks publishing fails. */
 export async function buildFrom(connection: DuckDBConnection, data: CoreData): Promise<DataTestResult[]> {
   await createCore(connection, data);
   const results = await buildMarts(connection);
-  const failing = results.filter((r) => r.status !== 'pass');
+  const failing = blockingFailures(results);
   if (failing.length > 0) throw new Error(`data tests failed: ${JSON.stringify(failing, null, 2)}`);
   return results;
 }
