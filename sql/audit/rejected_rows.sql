@@ -9,7 +9,7 @@
 -- @test not_null(file_id, file_name, row_number, reason_code, column_name, message, raw)
 -- @test accepted_values(reason_code: missing_required, bad_date, bad_number, bad_enum, bad_id_number, unknown_county, unknown_office, date_order, hours_out_of_range, duplicate_key)
 -- @test relationships(county_code -> core.counties(county_code))
--- @test expect(raw->>'id_number' IS NULL OR raw->>'id_number' LIKE '%*%')
+-- @test expect(json_extract_string(raw, '$.id_number') IS NULL OR json_extract_string(raw, '$.id_number') LIKE '%*%')
 WITH rejected AS (
     SELECT file_id, file_name, sheet, row_number, reason_code, column_name, message, raw, county_code
     FROM staging.stg_offices WHERE reason_code IS NOT NULL

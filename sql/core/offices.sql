@@ -11,7 +11,7 @@
 -- @test relationships(county_code -> core.counties(county_code))
 -- @test expect(tier = 'ordinary' OR cluster_key_office IS NULL)
 -- @test expect(coalesce(large_villages_with_terminal, 0) <= coalesce(large_villages, 0))
--- @test expect(terminals >= 0 AND large_villages >= 0 AND large_villages_with_terminal >= 0)
+-- @test expect(coalesce(terminals, 0) >= 0 AND coalesce(large_villages, 0) >= 0 AND coalesce(large_villages_with_terminal, 0) >= 0)
 -- @test:warn relationships(snapshot_date, cluster_key_office -> core.offices(snapshot_date, office_code))
 SELECT
     export_date AS snapshot_date,

@@ -12,4 +12,4 @@ CREATE OR REPLACE TEMP MACRO date_text(s) AS regexp_extract(s,
 -- parse_date(s): the DATE s names, NULL when s is NULL or not a date (2024-02-30, 2024-13-05,
 -- 2025年3月, 45000 …). A caller tells the two apart by s: not NULL with a NULL date is bad_date.
 CREATE OR REPLACE TEMP MACRO parse_date(s) AS
-    try_strptime(translate(date_text(s), '/.年月日', '---'), ['%Y-%m-%d', '%Y%m%d'])::DATE;
+    try_strptime(nullif(translate(date_text(s), '/.年月日', '----'), ''), ['%Y-%m-%d', '%Y%m%d'])::DATE;

@@ -32,8 +32,6 @@ END;
 CREATE OR REPLACE TEMP MACRO scrub_id_numbers(s) AS regexp_replace(
     s, '(^|[^0-9A-Za-z])([0-9]{6})([0-9]{5,9})([0-9]{3}[0-9Xx])($|[^0-9A-Za-z])', '\1\2*********\4\5', 'g');
 
--- mask_name(s): a person's name kept to its first character, for the raw rows of rejects.
-CREATE OR REPLACE TEMP MACRO mask_name(s) AS CASE
-    WHEN s IS NULL THEN NULL
-    ELSE left(s, 1) || repeat('*', greatest(length(s) - 1, 1))
-END;
+-- mask_name(s): a person's name cut to its first character and one '*' (王小明 → 王*), for the
+-- raw rows of rejects; the length is not shown either.
+CREATE OR REPLACE TEMP MACRO mask_name(s) AS CASE WHEN s IS NOT NULL THEN left(s, 1) || '*' END;

@@ -33,6 +33,14 @@ WITH cleaned AS (
     FROM staging.land_cases
 ),
 
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(case_id)) AS case_id
+    FROM staging.land_cases
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
 typed AS (
     SELECT
         *,
@@ -79,14 +87,16 @@ keyed AS (
         coalesce(o.county_code, l.county_code) AS county_code,
         (t.business_line = '人民调解' AND t.status = '已办结') AS closed_mediation,
         number_message('涉及金额（元）', t.amount_text, t.amount_number, false) AS amount_problem,
-        number_message('当事人数', t.parties_text, t.parties_number, true) AS parties_problem
+        number_message('当事人数', t.parties_text, t.parties_number, true) AS parties_problem,
+        r.case_id IS NOT NULL AS repeated_key
     FROM typed AS t
+    LEFT JOIN repeated_keys AS r ON r.file_id = t.file_id AND r.case_id = t.case_id
     LEFT JOIN checked_snapshots AS cs ON cs.file_id = t.file_id
     LEFT JOIN core.offices AS o ON o.snapshot_date = cs.checked_snapshot AND o.office_code = t.office_code
     LEFT JOIN latest_office_counties AS l ON l.office_code = t.office_code
 ),
 
-checked AS (
+checked AS NOT MATERIALIZED (
     SELECT
         *,
         CASE
@@ -125,11 +135,16 @@ checked AS (
     FROM keyed
 ),
 
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
+-- keys written more than once in the file need judging; the others go straight through.
 judged AS (
-    SELECT
-        *,
-        max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, sheet, case_id) AS loaded_row
+    SELECT *, NULL::INTEGER AS loaded_row
     FROM checked
+    WHERE NOT repeated_key
+    UNION ALL
+    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, case_id) AS loaded_row
+    FROM checked
+    WHERE repeated_key
 ),
 
 decided AS (

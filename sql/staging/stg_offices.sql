@@ -33,6 +33,14 @@ WITH cleaned AS (
     FROM staging.land_offices
 ),
 
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(office_code)) AS office_code
+    FROM staging.land_offices
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
 typed AS (
     SELECT
         c.*,
@@ -58,11 +66,13 @@ messages AS (
         number_message('公共法律服务自助终端数', terminals_text, terminals_number, true) AS terminals_problem,
         number_message('较大村（社区）数', large_villages_text, large_villages_number, true) AS large_villages_problem,
         number_message('已配备终端的较大村（社区）数', large_villages_with_terminal_text, large_villages_with_terminal_number, true)
-            AS large_villages_with_terminal_problem
+            AS large_villages_with_terminal_problem,
+        r.office_code IS NOT NULL AS repeated_key
     FROM typed
+    LEFT JOIN repeated_keys AS r USING (file_id, office_code)
 ),
 
-checked AS (
+checked AS NOT MATERIALIZED (
     SELECT
         *,
         CASE
@@ -98,12 +108,16 @@ checked AS (
     FROM messages
 ),
 
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
+-- keys written more than once in the file need judging; the others go straight through.
 judged AS (
-    SELECT
-        *,
-        -- duplicate_key is judged among the rows that pass every other rule: the last one loads
-        max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, office_code) AS loaded_row
+    SELECT *, NULL::INTEGER AS loaded_row
     FROM checked
+    WHERE NOT repeated_key
+    UNION ALL
+    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, office_code) AS loaded_row
+    FROM checked
+    WHERE repeated_key
 ),
 
 decided AS (

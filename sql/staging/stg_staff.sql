@@ -33,6 +33,14 @@ WITH cleaned AS (
     FROM staging.land_staff
 ),
 
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(id_number)) AS id_number
+    FROM staging.land_staff
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
 typed AS (
     SELECT
         *,
@@ -68,12 +76,14 @@ keyed AS (
         t.*,
         valid_id_number(t.id_number) AS id_valid,
         coalesce(o.loaded, false) AS office_loaded,
-        o.county_code
+        o.county_code,
+        r.id_number IS NOT NULL AS repeated_key
     FROM typed AS t
     LEFT JOIN snapshot_offices AS o ON o.export_date = t.export_date AND o.office_code = t.office_code
+    LEFT JOIN repeated_keys AS r ON r.file_id = t.file_id AND r.id_number = t.id_number
 ),
 
-checked AS (
+checked AS NOT MATERIALIZED (
     SELECT
         *,
         CASE
@@ -108,11 +118,16 @@ checked AS (
     FROM keyed
 ),
 
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
+-- keys written more than once in the file need judging; the others go straight through.
 judged AS (
-    SELECT
-        *,
-        max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, sheet, id_number) AS loaded_row
+    SELECT *, NULL::INTEGER AS loaded_row
     FROM checked
+    WHERE NOT repeated_key
+    UNION ALL
+    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, id_number) AS loaded_row
+    FROM checked
+    WHERE repeated_key
 ),
 
 decided AS (

@@ -27,6 +27,14 @@ WITH cleaned AS (
     FROM staging.land_training
 ),
 
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(record_id)) AS record_id
+    FROM staging.land_training
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
 typed AS (
     SELECT
         *,
@@ -48,8 +56,12 @@ validated AS (
 ),
 
 keyed AS (
-    SELECT *, CASE WHEN id_valid THEN person_key(id_number) END AS person_key
-    FROM validated
+    SELECT
+        v.*,
+        CASE WHEN v.id_valid THEN person_key(v.id_number) END AS person_key,
+        r.record_id IS NOT NULL AS repeated_key
+    FROM validated AS v
+    LEFT JOIN repeated_keys AS r ON r.file_id = v.file_id AND r.record_id = v.record_id
 ),
 
 -- the county of each person's latest roster row, for the people of this batch only
@@ -61,7 +73,7 @@ person_counties AS (
     GROUP BY s.person_key
 ),
 
-checked AS (
+checked AS NOT MATERIALIZED (
     SELECT
         k.*,
         p.county_code,
@@ -92,11 +104,16 @@ checked AS (
     LEFT JOIN person_counties AS p ON p.person_key = k.person_key
 ),
 
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
+-- keys written more than once in the file need judging; the others go straight through.
 judged AS (
-    SELECT
-        *,
-        max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, sheet, record_id) AS loaded_row
+    SELECT *, NULL::INTEGER AS loaded_row
     FROM checked
+    WHERE NOT repeated_key
+    UNION ALL
+    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, record_id) AS loaded_row
+    FROM checked
+    WHERE repeated_key
 ),
 
 decided AS (
