@@ -155,6 +155,12 @@ export function createAuth(options: AuthOptions): Auth {
   router.use(checkCsrf);
   router.use(authorize);
 
+  // For page scripts: who is signed in and the CSRF token to send with POSTs (pages are cached
+  // per scope, so the token cannot be baked into them). Same-origin only: no CORS headers.
+  router.get('/api/session', (req, res) => {
+    res.json({ user: req.user, csrfToken: (res.locals.csrfToken as string | undefined) ?? null });
+  });
+
   router.post('/logout', (req, res) => {
     const id = readCookie(req, SESSION_COOKIE);
     if (id) sessions.destroy(id);

@@ -20,6 +20,8 @@ export interface ConsoleRouterOptions {
   exporter: ParquetExporter;
   rowLimit: number;
   exportRowCap: number;
+  /** Shown to the page with the schema (row limit, export cap, time limit). */
+  limits?: { rowLimit: number; exportRowCap: number; timeoutMs: number };
   /** Where errors the console did not expect are logged (never sent to the client). */
   logError?: (error: unknown) => void;
 }
@@ -46,7 +48,7 @@ export function consoleRouter(options: ConsoleRouterOptions): express.Router {
 
   router.get('/api/sql/schema', async (_req, res) => {
     try {
-      res.json({ relations: await options.engine.schema() });
+      res.json({ relations: await options.engine.schema(), limits: options.limits ?? { rowLimit: options.rowLimit, exportRowCap: options.exportRowCap, timeoutMs: null } });
     } catch (error) {
       fail(res, error);
     }
