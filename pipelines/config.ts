@@ -26,6 +26,8 @@ const fileSettingsSchema = z
     consoleRowLimit: z.number().int().positive().default(10_000),
     consoleExportRowCap: z.number().int().positive().default(1_000_000),
     consoleMemoryLimit: z.string().default('1GB'),
+    /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */
+    tls: z.boolean().default(false),
   })
   .strict();
 
@@ -93,5 +95,6 @@ function envSettings(env: NodeJS.ProcessEnv): Partial<Record<keyof FileSettings,
   if (env.REFRESH_SCHEDULE === 'off') out.scheduleEnabled = false;
   if (env.ALERT_WEBHOOK_URL) out.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
   if (env.STALE_AFTER_DAYS) out.staleAfterDays = Number(env.STALE_AFTER_DAYS);
+  if (env.TLS === '1' || env.TLS === 'true') out.tls = true;
   return out;
 }
