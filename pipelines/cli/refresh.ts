@@ -1,5 +1,6 @@
 // `npm run refresh -- --inbox DIR --db FILE`: one refresh, then exit (interfaces.md). Exit 0
 // when the run is success or partial, 1 when nothing could be published, 2 on a usage error.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { createProgressPrinter } from '../run/progress.ts';
@@ -26,9 +27,11 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // npm runs scripts from the package root; relative paths mean the folder the command was typed in.
+  const base = process.env.INIT_CWD ?? process.cwd();
   const config = loadConfig({
-    ...(values.inbox ? { inboxDir: values.inbox } : {}),
-    ...(values.db ? { warehouseFile: values.db } : {}),
+    ...(values.inbox ? { inboxDir: path.resolve(base, values.inbox) } : {}),
+    ...(values.db ? { warehouseFile: path.resolve(base, values.db) } : {}),
   });
   const printer = createProgressPrinter(process.stderr);
   const result = await runRefresh({ config, trigger: 'cli', onProgress: (event) => printer.onProgress(event) });
