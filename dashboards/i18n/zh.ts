@@ -225,6 +225,8 @@ export const zh = {
     byCountyHeading: '按县（市、区）',
     byCountyCaption: '各县（市、区）案件办理情况',
     mediationTitle: '人民调解成功率（按县）',
+    mediationTitleOffices: (county: string) => `${county}各司法所人民调解成功率`,
+    byOfficeHeading: '按司法所',
     mediationDescription: (year: string) => `${year} 年各县（市、区）办结人民调解案件的调解成功率。`,
     columns: {
       line: '业务类型',
@@ -244,6 +246,7 @@ export const zh = {
     heading: (scope: string, year: string) => `${scope} ${year} 年度队伍培训`,
     line: '每人每年不少于 12 天或 90 学时',
     complianceTitle: '培训达标率（按县）',
+    complianceTitleOffices: (county: string) => `${county}各司法所培训达标率`,
     complianceDescription: (year: string) => `${year} 年各县（市、区）培训达标率（目标 100%）。`,
     scatterTitle: '每人培训天数与学时',
     scatterDescription: '每个点是一名在岗人员（已匿名）；竖线为 12 天，横线为 90 学时，越过任一条线即达标。',
@@ -289,6 +292,8 @@ export const zh = {
     rejectedRowsCaption: '可根据文件名和行号在原导出文件中找到并更正（不显示原始内容）',
     noRejects: '没有被拒收的数据行。',
     noRuns: '还没有刷新记录。',
+    moreRows: (shown: number, total: number) => `仅显示前 ${shown} 行（共 ${total} 行），完整清单请下载 CSV。`,
+    downloadRejects: '下载拒收行清单 CSV',
     columns: {
       county: '县（市、区）',
       source: '数据类别',
