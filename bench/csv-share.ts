@@ -6,6 +6,8 @@
 //   read_csv  DuckDB reading the UTF-8 copy into staging.land_cases (pipelines/read/csv.ts)
 //   validate  the load-phase SQL models on those rows (typing, reasons, history), when present
 // and, for comparison, the plain string path (TextDecoder + String.normalize + Buffer.from).
+// Wall seconds and CPU seconds (all threads of the process) are shown: on a busy machine the
+// CPU seconds are the steadier measure.
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,11 +96,13 @@ async function main(): Promise<void> {
   await db.connection.run("SET VARIABLE run_id = 'bench'");
   await resetLandingTables(db.connection);
 
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const prepared = await prepareCsv(file, { tmpDir: path.join(dir, 'tmp') });
   const header = await readFirstRecord(prepared.path);
   const mapping = matchHeaders(CASES, header, { row: 1 });
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const sql = landingInsertSql({
     table: CASES,
     meta: { fileId: 'bench', fileName: path.basename(file), exportDate: '2025-11-30', loadSeq: 1 },
@@ -108,11 +112,18 @@ async function main(): Promise<void> {
   });
   const landed = Number((await db.connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   let validate = 0;
   if (hasValidation) {
     await runModels(db.connection, project, { phase: 'load' });
     validate = (performance.now() - t2) / 1000;
   }
+  const c3 = process.cpuUsage();
+  const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1e6;
+  const cpuJs = cpu(c0, c1);
+  const cpuRead = cpu(c1, c2);
+  const cpuValidate = cpu(c2, c3);
+  const cpuTotal = cpuJs + cpuRead + cpuValidate;
   await prepared.cleanup();
   db.close();
 
@@ -120,16 +131,16 @@ async function main(): Promise<void> {
   const read = (t2 - t1) / 1000;
   const total = js + read + validate;
   const stringPath = await stringPathSeconds();
-  const pct = (x: number) => `${((x / total) * 100).toFixed(1)} %`;
+  const pct = (x: number, of: number) => `${((x / of) * 100).toFixed(1).padStart(5)} %`;
+  const line = (label: string, wall: number, cpuSeconds: number) =>
+    console.log(`${label.padEnd(34)} wall ${wall.toFixed(2).padStart(6)} s ${pct(wall, total)}   cpu ${cpuSeconds.toFixed(2).padStart(6)} s ${pct(cpuSeconds, cpuTotal)}`);
   console.log(`encoding ${prepared.encoding}, ${landed.toLocaleString('en-US')} rows landed`);
-  console.log(`js (detect + transcode + header)   ${js.toFixed(2)} s  ${pct(js)}`);
-  console.log(`duckdb read_csv → landing         ${read.toFixed(2)} s  ${pct(read)}`);
-  console.log(
-    hasValidation
-      ? `duckdb load-phase models           ${validate.toFixed(2)} s  ${pct(validate)}`
-      : 'duckdb load-phase models           (no sql/staging/stg_cases.sql yet: not measured)',
-  );
-  console.log(`total                              ${total.toFixed(2)} s; outside DuckDB: ${pct(js)}`);
+  line('js (detect + transcode + header)', js, cpuJs);
+  line('duckdb read_csv → landing', read, cpuRead);
+  if (hasValidation) line('duckdb load-phase models', validate, cpuValidate);
+  else console.log('duckdb load-phase models           (no sql/staging/stg_cases.sql yet: not measured)');
+  line('total', total, cpuTotal);
+  console.log(`outside DuckDB: ${pct(js, total)} of the wall time, ${pct(cpuJs, cpuTotal)} of the CPU time`);
   console.log(`for comparison, the string path (TextDecoder + normalize + encode) alone: ${stringPath.toFixed(2)} s`);
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
