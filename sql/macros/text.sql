@@ -2,17 +2,14 @@
 -- on the CSV path the characters whose NFKC form is ',' or '"' (they would have changed the
 -- CSV's structure): they are translated here, after DuckDB has split the fields.
 
--- clean_text(s): the protected characters translated (，﹐︐ → ','; ＂ → '"'; 🄁…🄊 → digit
--- and ','), white space trimmed at both ends (ASCII, the Unicode spaces, a stray BOM), '' → NULL.
+-- clean_text(s): the protected characters translated (，﹐︐ → ','; ＂ → '"'; 🄁…🄊, the
+-- "digit comma" symbols, → the digit and ','), white space trimmed at both ends (ASCII, the
+-- Unicode spaces, a stray BOM), '' → NULL.
 -- Most cells need none of it: one regex test sends only the others down the slow path.
 CREATE OR REPLACE TEMP MACRO clean_text(s) AS nullif(CASE
-    WHEN regexp_matches(s, '^[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]|[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]$|[\x{FE10}\x{FE50}\x{FF02}\x{FF0C}\x{1F101}-\x{1F10A}]')
+    WHEN regexp_matches(s, '^[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]|[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]$|[︐﹐＂，\x{1F101}-\x{1F10A}]')
     THEN regexp_replace(
-        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
-            translate(s, chr(65040) || chr(65104) || chr(65282) || chr(65292), ',,",'),
-            chr(127233), '0,'), chr(127234), '1,'), chr(127235), '2,'), chr(127236), '3,'),
-            chr(127237), '4,'), chr(127238), '5,'), chr(127239), '6,'), chr(127240), '7,'),
-            chr(127241), '8,'), chr(127242), '9,'),
+        translate(regexp_replace(s, '([\x{1F101}-\x{1F10A}])', '\1,', 'g'), '︐﹐＂，🄁🄂🄃🄄🄅🄆🄇🄈🄉🄊', ',,",0123456789'),
         '^[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]+|[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]+$', '', 'g')
     ELSE s
 END, '');

@@ -2,12 +2,10 @@
 
 -- parse_bool(s): 是 Y yes true 1 √ ✓ → true; 否 N no false 0 × ✗ → false, in any letter case
 -- and with white space removed; NULL for anything else (with s not NULL: bad_enum).
-CREATE OR REPLACE TEMP MACRO parse_bool(s) AS CASE lower(strip_spaces(s))
-    WHEN '是' THEN true WHEN 'y' THEN true WHEN 'yes' THEN true WHEN 'true' THEN true
-    WHEN '1' THEN true WHEN '√' THEN true WHEN '✓' THEN true
-    WHEN '否' THEN false WHEN 'n' THEN false WHEN 'no' THEN false WHEN 'false' THEN false
-    WHEN '0' THEN false WHEN '×' THEN false WHEN '✗' THEN false
-END;
+CREATE OR REPLACE TEMP MACRO parse_bool(s) AS
+    [true, true, true, true, true, true, true, false, false, false, false, false, false, false][
+        list_position(['是', 'y', 'yes', 'true', '1', '√', '✓', '否', 'n', 'no', 'false', '0', '×', '✗'],
+            lower(CASE WHEN regexp_matches(s, '[\s\v\p{Z}\x{85}\x{200B}\x{FEFF}]') THEN strip_spaces(s) ELSE s END))];
 
 -- parse_number(s): a decimal number, with or without thousands separators (12,000.50) and the
 -- suffix 万 (×10,000: 1.2万 = 12000), sign allowed; NULL when s is not one. Up to 12 digits
@@ -19,14 +17,17 @@ CREATE OR REPLACE TEMP MACRO parse_number(s) AS
     * CASE WHEN suffix(s, '万') THEN 10000 ELSE 1 END;
 
 -- enum_value(s, allowed): s with its white space removed when that is one of `allowed`, else NULL.
-CREATE OR REPLACE TEMP MACRO enum_value(s, allowed) AS
-    CASE WHEN list_contains(allowed, strip_spaces(s)) THEN strip_spaces(s) END;
+-- Most values are written exactly: they skip the regex.
+CREATE OR REPLACE TEMP MACRO enum_value(s, allowed) AS CASE
+    WHEN list_contains(allowed, s) THEN s
+    WHEN list_contains(allowed, strip_spaces(s)) THEN strip_spaces(s)
+END;
 
 -- office_tier(s): 重点 / 重点所 / 重点司法所 → 'key'; 普通 / 普通所 / 普通司法所 → 'ordinary'.
-CREATE OR REPLACE TEMP MACRO office_tier(s) AS CASE strip_spaces(s)
-    WHEN '重点' THEN 'key' WHEN '重点所' THEN 'key' WHEN '重点司法所' THEN 'key'
-    WHEN '普通' THEN 'ordinary' WHEN '普通所' THEN 'ordinary' WHEN '普通司法所' THEN 'ordinary'
-END;
+CREATE OR REPLACE TEMP MACRO office_tier(s) AS
+    ['key', 'key', 'key', 'ordinary', 'ordinary', 'ordinary'][
+        list_position(['重点', '重点所', '重点司法所', '普通', '普通所', '普通司法所'], enum_value(s,
+            ['重点', '重点所', '重点司法所', '普通', '普通所', '普通司法所']))];
 
 -- county_aliases(): every way a row may name one of the 9 counties (core.counties): the 6-digit
 -- code, the full name, the full name without its 区/县/市 suffix, and the short name (景宁 for

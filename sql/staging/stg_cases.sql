@@ -18,9 +18,19 @@
 -- @test accepted_values(status: 办理中, 已办结, 已撤回)
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (case_id IS NOT NULL AND office_code IS NOT NULL AND business_line IS NOT NULL AND received_date IS NOT NULL AND status IS NOT NULL))
-WITH cleaned AS (
+WITH
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(case_id)) AS repeated_case_id
+    FROM staging.land_cases
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+cleaned AS NOT MATERIALIZED (
     SELECT
-        file_id, file_name, sheet, row_number, export_date, load_seq,
+        l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
+        r.file_id IS NOT NULL AS repeated_key,
         clean_text(case_id) AS case_id_text,
         clean_text(office_code) AS office_code_text,
         clean_text(business_line) AS business_line_text,
@@ -30,18 +40,11 @@ WITH cleaned AS (
         clean_text(outcome) AS outcome_text,
         clean_text(amount) AS amount_text,
         clean_text(parties) AS parties_text
-    FROM staging.land_cases
+    FROM staging.land_cases AS l
+    LEFT JOIN repeated_keys AS r ON r.file_id = l.file_id AND r.repeated_case_id = upper(clean_text(l.case_id))
 ),
 
--- keys written more than once in the file (rare): only their rows need the duplicate judgement
-repeated_keys AS (
-    SELECT file_id, upper(clean_text(case_id)) AS case_id
-    FROM staging.land_cases
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
-typed AS (
+typed AS NOT MATERIALIZED (
     SELECT
         *,
         upper(case_id_text) AS case_id,
@@ -79,7 +82,7 @@ latest_office_counties AS (
     GROUP BY office_code
 ),
 
-keyed AS (
+keyed AS NOT MATERIALIZED (
     SELECT
         t.*,
         cs.checked_snapshot,
@@ -87,10 +90,8 @@ keyed AS (
         coalesce(o.county_code, l.county_code) AS county_code,
         (t.business_line = '人民调解' AND t.status = '已办结') AS closed_mediation,
         number_message('涉及金额（元）', t.amount_text, t.amount_number, false) AS amount_problem,
-        number_message('当事人数', t.parties_text, t.parties_number, true) AS parties_problem,
-        r.case_id IS NOT NULL AS repeated_key
+        number_message('当事人数', t.parties_text, t.parties_number, true) AS parties_problem
     FROM typed AS t
-    LEFT JOIN repeated_keys AS r ON r.file_id = t.file_id AND r.case_id = t.case_id
     LEFT JOIN checked_snapshots AS cs ON cs.file_id = t.file_id
     LEFT JOIN core.offices AS o ON o.snapshot_date = cs.checked_snapshot AND o.office_code = t.office_code
     LEFT JOIN latest_office_counties AS l ON l.office_code = t.office_code

@@ -13,9 +13,19 @@
 -- @test accepted_values(tier: key, ordinary)
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (office_code IS NOT NULL AND office_name IS NOT NULL AND county_code IS NOT NULL AND tier IS NOT NULL))
-WITH cleaned AS (
+WITH
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(office_code)) AS repeated_office_code
+    FROM staging.land_offices
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+cleaned AS NOT MATERIALIZED (
     SELECT
-        file_id, file_name, sheet, row_number, export_date, load_seq,
+        l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
+        r.file_id IS NOT NULL AS repeated_key,
         clean_text(office_code) AS office_code_text,
         clean_text(office_name) AS office_name,
         clean_text(county) AS county_text,
@@ -30,18 +40,11 @@ WITH cleaned AS (
         clean_text(director_attends_joint_meeting) AS joint_meeting_text,
         clean_text(director_attends_governance_meeting) AS governance_meeting_text,
         clean_text(director_in_leadership) AS in_leadership_text
-    FROM staging.land_offices
+    FROM staging.land_offices AS l
+    LEFT JOIN repeated_keys AS r ON r.file_id = l.file_id AND r.repeated_office_code = upper(clean_text(l.office_code))
 ),
 
--- keys written more than once in the file (rare): only their rows need the duplicate judgement
-repeated_keys AS (
-    SELECT file_id, upper(clean_text(office_code)) AS office_code
-    FROM staging.land_offices
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
-typed AS (
+typed AS NOT MATERIALIZED (
     SELECT
         c.*,
         upper(office_code_text) AS office_code,
@@ -60,16 +63,14 @@ typed AS (
     LEFT JOIN county_aliases() AS aliases ON aliases.alias = strip_spaces(c.county_text)
 ),
 
-messages AS (
+messages AS NOT MATERIALIZED (
     SELECT
         *,
         number_message('公共法律服务自助终端数', terminals_text, terminals_number, true) AS terminals_problem,
         number_message('较大村（社区）数', large_villages_text, large_villages_number, true) AS large_villages_problem,
         number_message('已配备终端的较大村（社区）数', large_villages_with_terminal_text, large_villages_with_terminal_number, true)
-            AS large_villages_with_terminal_problem,
-        r.office_code IS NOT NULL AS repeated_key
+            AS large_villages_with_terminal_problem
     FROM typed
-    LEFT JOIN repeated_keys AS r USING (file_id, office_code)
 ),
 
 checked AS NOT MATERIALIZED (

@@ -15,9 +15,19 @@
 -- @test accepted_values(staffing_type: 政法专编, 行政编制, 事业编制, 司法协理员, 其他)
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (person_key IS NOT NULL AND name IS NOT NULL AND office_code IS NOT NULL AND start_date IS NOT NULL))
-WITH cleaned AS (
+WITH
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(id_number)) AS repeated_id_number
+    FROM staging.land_staff
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+cleaned AS NOT MATERIALIZED (
     SELECT
-        file_id, file_name, sheet, row_number, export_date, load_seq,
+        l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
+        r.file_id IS NOT NULL AS repeated_key,
         clean_text(id_number) AS id_number_text,
         clean_text(name) AS name,
         clean_text(office_code) AS office_code_text,
@@ -30,18 +40,11 @@ WITH cleaned AS (
         clean_text(public_lawyer) AS public_lawyer_text,
         clean_text(start_date) AS start_date_text,
         clean_text(end_date) AS end_date_text
-    FROM staging.land_staff
+    FROM staging.land_staff AS l
+    LEFT JOIN repeated_keys AS r ON r.file_id = l.file_id AND r.repeated_id_number = upper(clean_text(l.id_number))
 ),
 
--- keys written more than once in the file (rare): only their rows need the duplicate judgement
-repeated_keys AS (
-    SELECT file_id, upper(clean_text(id_number)) AS id_number
-    FROM staging.land_staff
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
-typed AS (
+typed AS NOT MATERIALIZED (
     SELECT
         *,
         upper(id_number_text) AS id_number,
@@ -71,16 +74,14 @@ snapshot_offices AS (
     GROUP BY export_date, office_code
 ),
 
-keyed AS (
+keyed AS NOT MATERIALIZED (
     SELECT
         t.*,
         valid_id_number(t.id_number) AS id_valid,
         coalesce(o.loaded, false) AS office_loaded,
-        o.county_code,
-        r.id_number IS NOT NULL AS repeated_key
+        o.county_code
     FROM typed AS t
     LEFT JOIN snapshot_offices AS o ON o.export_date = t.export_date AND o.office_code = t.office_code
-    LEFT JOIN repeated_keys AS r ON r.file_id = t.file_id AND r.id_number = t.id_number
 ),
 
 checked AS NOT MATERIALIZED (

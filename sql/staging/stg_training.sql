@@ -14,9 +14,19 @@
 -- @test accepted_values(mode: 线上, 线下)
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (record_id IS NOT NULL AND person_key IS NOT NULL AND course IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL AND hours IS NOT NULL))
-WITH cleaned AS (
+WITH
+-- keys written more than once in the file (rare): only their rows need the duplicate judgement
+repeated_keys AS (
+    SELECT file_id, upper(clean_text(record_id)) AS repeated_record_id
+    FROM staging.land_training
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+cleaned AS NOT MATERIALIZED (
     SELECT
-        file_id, file_name, sheet, row_number, export_date, load_seq,
+        l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
+        r.file_id IS NOT NULL AS repeated_key,
         clean_text(record_id) AS record_id_text,
         clean_text(id_number) AS id_number_text,
         clean_text(course) AS course,
@@ -24,18 +34,11 @@ WITH cleaned AS (
         clean_text(end_date) AS end_date_text,
         clean_text(hours) AS hours_text,
         clean_text(mode) AS mode_text
-    FROM staging.land_training
+    FROM staging.land_training AS l
+    LEFT JOIN repeated_keys AS r ON r.file_id = l.file_id AND r.repeated_record_id = upper(clean_text(l.record_id))
 ),
 
--- keys written more than once in the file (rare): only their rows need the duplicate judgement
-repeated_keys AS (
-    SELECT file_id, upper(clean_text(record_id)) AS record_id
-    FROM staging.land_training
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
-typed AS (
+typed AS NOT MATERIALIZED (
     SELECT
         *,
         upper(record_id_text) AS record_id,
@@ -47,7 +50,7 @@ typed AS (
     FROM cleaned
 ),
 
-validated AS (
+validated AS NOT MATERIALIZED (
     SELECT
         *,
         valid_id_number(id_number) AS id_valid,
@@ -55,13 +58,11 @@ validated AS (
     FROM typed
 ),
 
-keyed AS (
+keyed AS NOT MATERIALIZED (
     SELECT
         v.*,
-        CASE WHEN v.id_valid THEN person_key(v.id_number) END AS person_key,
-        r.record_id IS NOT NULL AS repeated_key
+        CASE WHEN v.id_valid THEN person_key(v.id_number) END AS person_key
     FROM validated AS v
-    LEFT JOIN repeated_keys AS r ON r.file_id = v.file_id AND r.record_id = v.record_id
 ),
 
 -- the county of each person's latest roster row, for the people of this batch only
