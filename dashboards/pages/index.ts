@@ -1,0 +1,12 @@
+// The dashboard pages. The server registers each at its path.
+import type { Page } from '../page.ts';
+import { casesPage } from './cases.ts';
+import { clusterPage } from './cluster.ts';
+import { countyPage } from './county.ts';
+import { indicatorsPage } from './indicators.ts';
+import { officePage } from './office.ts';
+import { overviewPage } from './overview.ts';
+import { qualityPage } from './quality.ts';
+import { trainingPage } from './training.ts';
+
+export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage];

@@ -1,0 +1,45 @@
+// 指标说明 /indicators — the indicator catalog: per task of the plan, each indicator's
+// definition, numerator and denominator, target and the clause of the plan it measures.
+import { html } from '../html.ts';
+import { zh } from '../i18n/zh.ts';
+import { formatPercent } from '../format.ts';
+import { pageHref, type Page, type PageContext } from '../page.ts';
+import type { CatalogEntry } from '../queries/marts.ts';
+
+/** The plan's eight tasks, in the plan's order. */
+const TASKS = ['党的建设', '管理体制', '职能定位', '工作机制', '人员力量', '队伍能力', '数智水平', '基础保障'];
+
+function entry(c: CatalogEntry) {
+  return html`<article class="catalog-entry" id="${c.indicator_id}">
+    <div><h3>${c.name_zh}</h3><code class="catalog-id">${c.indicator_id}</code></div>
+    <dl>
+      <dt>${zh.indicators.definition}</dt><dd>${c.description_zh}</dd>
+      <dt>${zh.indicators.numerator}</dt><dd>${c.numerator_zh}</dd>
+      <dt>${zh.indicators.denominator}</dt><dd>${c.denominator_zh}</dd>
+      <dt>${zh.indicators.target}</dt><dd>${c.target === null ? zh.indicators.noTarget : formatPercent(c.target)}</dd>
+      <dt>${zh.indicators.source}</dt><dd>${c.source}</dd>
+    </dl>
+  </article>`;
+}
+
+export const indicatorsPage: Page = {
+  id: 'indicators',
+  path: '/indicators',
+  async render(ctx: PageContext) {
+    const groups = [...TASKS, null].map((task) => ({ task, entries: ctx.catalog.filter((c) => c.task === task) })).filter((g) => g.entries.length > 0);
+    const body = html`
+      <p class="lead">${zh.indicators.intro}</p>
+      ${groups.map(
+        (g) => html`<section class="panel catalog-task" aria-labelledby="task-${g.task ?? 'all'}"><h2 id="task-${g.task ?? 'all'}">${zh.indicators.task}：${g.task ?? zh.indicators.allTasks}</h2>${g.entries.map(entry)}</section>`,
+      )}
+    `;
+    return {
+      title: zh.indicators.title,
+      breadcrumbs: [{ label: zh.nav.overview, href: pageHref('/', { year: ctx.filters.year }) }, { label: zh.indicators.title }],
+      nav: 'indicators',
+      countyFilter: false,
+      body,
+      charts: [],
+    };
+  },
+};

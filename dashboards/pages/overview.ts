@@ -1,0 +1,125 @@
+// 总览: where the city and each county stand against the plan's targets, in one screen —
+// a tile per targeted indicator (value, target, status, change on last year), the reform index
+// with the county ranking (bars link to the county pages), its trend, and a county × indicator
+// status table.
+import type { ChartSpec } from '../charts/render.ts';
+import { dataTable, indicatorData, keyFigures, section } from '../components.ts';
+import { formatScore } from '../format.ts';
+import { html } from '../html.ts';
+import { indicatorTile, statusCell } from '../indicator-views.ts';
+import { zh } from '../i18n/zh.ts';
+import { figure, pageHref, type Page, type PageContext } from '../page.ts';
+import { indicatorValues } from '../queries/marts.ts';
+
+
+export const overviewPage: Page = {
+  id: 'overview',
+  path: '/',
+  async render(ctx: PageContext) {
+    const year = ctx.filters.year;
+    if (ctx.filters.county && ctx.scope.countyCode === null) {
+      return { title: '', breadcrumbs: [], nav: 'overview', countyFilter: true, body: html``, charts: [], redirect: pageHref(`/county/${ctx.filters.county}`, { year }) };
+    }
+    const scopeCounty = ctx.scope.countyCode;
+    const [cityRows, countyRows] = await Promise.all([
+      indicatorValues(ctx.db, { grain: 'city', county: null }),
+      indicatorValues(ctx.db, { grain: 'county', county: scopeCounty }),
+    ]);
+    const targeted = ctx.catalog.filter((c) => c.is_targeted);
+    const previousYear = ctx.years[ctx.years.indexOf(year) - 1];
+    const city = (id: string, period: string | undefined) => cityRows.find((r) => r.indicator_id === id && r.period === period);
+    const cityIndex = city('reform_index', year);
+
+    const countyIndex = countyRows.filter((r) => r.indicator_id === 'reform_index' && r.period === year);
+    const ranking: ChartSpec = {
+      id: 'ranking',
+      payload: {
+        kind: 'bars',
+        title: zh.overview.rankingTitle,
+        description: zh.overview.rankingDescription(year),
+        width: 620,
+        data: countyIndex.map((r) => ({ label: r.unit_name, value: r.value, href: pageHref(`/county/${r.unit_code}`, { year }) })),
+        options: { format: 'score', max: 1 },
+      },
+      table: {
+        columns: [
+          { key: 'unit_code', label: '代码' },
+          { key: 'unit_name', label: zh.overview.countyColumn },
+          { key: 'score', label: zh.overview.indexColumn },
+          { key: 'value', label: '指数原值' },
+        ],
+        rows: [...countyIndex].sort((a, b) => b.value - a.value).map((r) => ({ unit_code: r.unit_code, unit_name: r.unit_name, score: formatScore(r.value), value: r.value })),
+      },
+    };
+
+    const trendRows = [
+      ...cityRows.filter((r) => r.indicator_id === 'reform_index'),
+      ...countyRows.filter((r) => r.indicator_id === 'reform_index'),
+    ];
+    const trend: ChartSpec = {
+      id: 'trend',
+      payload: {
+        kind: 'trend',
+        title: zh.overview.trendTitle,
+        description: zh.overview.trendDescription,
+        width: 620,
+        data: trendRows.map((r) => ({ period: r.period, series: r.unit_name, value: r.value, emphasis: r.grain === 'city' })),
+        options: { format: 'score', yLabel: zh.overview.indexHeading, xLabel: zh.chart.year, focusLabel: zh.chart.city, contextLabel: zh.chart.otherCounties },
+      },
+      table: {
+        columns: [
+          { key: 'period', label: zh.chart.year },
+          { key: 'unit_name', label: '单位' },
+          { key: 'score', label: zh.overview.indexColumn },
+        ],
+        rows: trendRows.map((r) => ({ period: r.period, unit_name: r.unit_name, score: formatScore(r.value) })),
+      },
+    };
+
+    const countiesOfYear = [...new Map(countyRows.filter((r) => r.period === year).map((r) => [r.unit_code, r.unit_name])).entries()];
+    const matrix = dataTable({
+      id: 'county-matrix',
+      caption: zh.overview.matrixCaption,
+      columns: [
+        { label: zh.overview.countyColumn, sortable: true },
+        ...targeted.map((t) => ({ label: t.name_zh, numeric: true, sortable: true })),
+        { label: zh.overview.indexColumn, numeric: true, sortable: true },
+      ],
+      rows: countiesOfYear.map(([code, name]) => {
+        const of = (id: string) => countyRows.find((r) => r.indicator_id === id && r.period === year && r.unit_code === code);
+        return {
+          href: pageHref(`/county/${code}`, { year }),
+          cells: [
+            { content: html`<a href="${pageHref(`/county/${code}`, { year })}">${name}</a>`, sort: name },
+            ...targeted.map((t) => statusCell(of(t.indicator_id))),
+            statusCell(of('reform_index')),
+          ],
+        };
+      }),
+    });
+
+    const body = html`
+      <p class="lead">${zh.overview.heading(year)}</p>
+      ${section('tiles', zh.overview.tilesHeading, html`<div class="tiles">${targeted.map((t) => indicatorTile(t, city(t.indicator_id, year), city(t.indicator_id, previousYear)))}</div>
+        <p class="status-legend">${zh.status.legend('10 ' + zh.units.pp)}</p>`)}
+      <div class="grid-2">
+        <section class="panel" aria-labelledby="index-heading">
+          <h2 id="index-heading">${zh.overview.indexHeading}</h2>
+          ${keyFigures([
+            {
+              label: zh.app.city,
+              value: cityIndex ? formatScore(cityIndex.value) : '—',
+              unit: zh.units.score,
+              note: zh.overview.indexNote,
+              ...(cityIndex ? { data: indicatorData(cityIndex) } : {}),
+            },
+          ])}
+          ${figure(ctx, ranking, { hint: zh.chart.clickHint })}
+        </section>
+        <section class="panel">${figure(ctx, trend, { headingLevel: 2 })}</section>
+      </div>
+      ${section('matrix', zh.overview.matrixHeading, matrix)}
+    `;
+    return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
+  },
+};

@@ -1,0 +1,21 @@
+// What every route module of the app gets: the warehouse, the per-generation cache, the
+// client assets, the log, the PDF renderer and the few settings the pages need.
+import type { Router } from 'express';
+import type { ClientAssets } from './assets.ts';
+import type { GenerationCache } from './cache.ts';
+import type { Logger } from './log.ts';
+import type { PdfRenderer } from './pdf.ts';
+import type { WarehouseHolder } from './warehouse.ts';
+
+export interface AppContext {
+  warehouse: WarehouseHolder;
+  cache: GenerationCache;
+  assets: ClientAssets;
+  log: Logger;
+  pdf: PdfRenderer;
+  /** Days after which a county's newest export of a kind counts as stale. */
+  staleAfterDays: number;
+}
+
+/** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */
+export type RouteModule = (router: Router, app: AppContext) => void;

@@ -1,0 +1,120 @@
+// The Express app. Order of the layers:
+//   security headers → open routes (health, assets) → authenticate (the auth slot: sets
+//   req.scope) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
+//   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { zh } from '../dashboards/i18n/zh.ts';
+import { errorPage } from '../dashboards/layout.ts';
+import { NotFound } from '../dashboards/page.ts';
+import type { AppContext, RouteModule } from './app-context.ts';
+import type { ClientAssets } from './assets.ts';
+import { GenerationCache } from './cache.ts';
+import { HttpError, notFound } from './http/errors.ts';
+import { silentLogger, type Logger } from './log.ts';
+import { PdfRenderer } from './pdf.ts';
+import { registerAssets } from './routes/assets.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerIndicatorsApi } from './routes/indicators.ts';
+import { registerPages } from './routes/pages.ts';
+import { registerRejectsApi } from './routes/rejects.ts';
+import { registerReport } from './routes/report.ts';
+import { CITY_WIDE_ADMIN } from './scope.ts';
+import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
+
+export interface AppOptions {
+  warehouse: WarehouseHolder;
+  assets: ClientAssets;
+  log?: Logger;
+  pdf?: PdfRenderer;
+  staleAfterDays?: number;
+  /**
+   * The auth slot: runs before every route but the open ones (health, assets) and sets
+   * `req.scope` (or refuses). Default: every request is a city-wide admin.
+   */
+  authenticate?: RequestHandler;
+  /** More route modules, registered after authentication and before the pages. */
+  routes?: RouteModule[];
+}
+
+/** Until server/auth is wired in: everyone is a city-wide admin. */
+const everyoneIsCityAdmin: RequestHandler = (req, _res, next) => {
+  req.scope = CITY_WIDE_ADMIN;
+  next();
+};
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  // Plot's SVG carries a <style> element and style attributes
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  upgradeInsecureRequests: null,
+};
+
+export function createApp(options: AppOptions): express.Express {
+  const context: AppContext = {
+    warehouse: options.warehouse,
+    cache: new GenerationCache(),
+    assets: options.assets,
+    log: options.log ?? silentLogger,
+    pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
+    staleAfterDays: options.staleAfterDays ?? 45,
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY }, strictTransportSecurity: false }));
+
+  const open = Router();
+  registerHealth(open, context);
+  registerAssets(open, context);
+  app.use(open);
+
+  app.use(options.authenticate ?? everyoneIsCityAdmin);
+
+  const routes = Router();
+  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, ...(options.routes ?? []), registerReport, registerPages];
+  for (const register of modules) register(routes, context);
+  app.use(routes);
+
+  app.use(() => {
+    throw notFound();
+  });
+  app.use(errorHandler(context));
+  return app;
+}
+
+function errorHandler(context: AppContext): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const { status, code, message } = describe(error);
+    if (status >= 500) context.log.error('request failed', { method: req.method, path: req.path, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status);
+    if (status === 503) res.set('Retry-After', '10');
+    if (req.path.startsWith('/api/') || !req.accepts('html')) {
+      res.json({ error: { code, message } });
+    } else {
+      res.type('html').send(errorPage(message, { styles: context.assets.url('styles.css'), script: context.assets.url('app.js') }));
+    }
+  };
+}
+
+function describe(error: unknown): { status: number; code: string; message: string } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof NotFound) return { status: 404, code: 'not_found', message: zh.errors.unitNotFound };
+  if (error instanceof WarehouseUnavailableError) return { status: 503, code: 'warehouse_unavailable', message: zh.errors.warehouseUnavailable };
+  // errors of Express's own parsing (a malformed URL, …) carry a 4xx status
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'bad_request', message: zh.errors.badRequest };
+  return { status: 500, code: 'internal', message: zh.errors.internal };
+}

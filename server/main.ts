@@ -1,0 +1,44 @@
+// `npm start`: on a fresh machine, demo data and a first refresh; then the dashboards on PORT.
+import type { AddressInfo } from 'node:net';
+import { zh } from '../dashboards/i18n/zh.ts';
+import { loadConfig } from '../pipelines/config.ts';
+import { createApp } from './app.ts';
+import { buildClientAssets } from './assets.ts';
+import { ensureWarehouse } from './bootstrap.ts';
+import { consoleLogger } from './log.ts';
+import { PdfRenderer } from './pdf.ts';
+import { WarehouseHolder } from './warehouse.ts';
+// access area (issue 5): auth in the app's authenticate slot, the SQL console as a route module
+import { createAuth } from './auth/auth.ts';
+import { ensureInitialAdmin } from './auth/users.ts';
+import { createConsoleService } from './console/routes.ts';
+
+const log = consoleLogger;
+const config = loadConfig();
+await ensureWarehouse({ config, log });
+const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, log });
+const assets = await buildClientAssets();
+const pdf = new PdfRenderer({ log });
+await ensureInitialAdmin(config, (message) => console.log(message)); // access area
+const auth = createAuth({ usersFile: config.usersFile, tls: config.tls }); // access area
+const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message })); // access area
+const app = createApp({ warehouse, assets, log, pdf, staleAfterDays: config.staleAfterDays, authenticate: auth.router, routes: [sqlConsole.routes] });
+const server = app.listen(config.port, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(zh.startup.listening(`http://localhost:${port}/`));
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info('shutting down', { signal });
+  // stop taking connections, let requests in flight finish, then close the warehouse
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await warehouse.close();
+  sqlConsole.close(); // access area
+  await pdf.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,36 @@
+// GET /report?period=YYYY[&county=CODE]: the A4 monthly report as a printable page, and
+// GET /report.pdf?… : the same page printed by headless Chromium.
+import type { Request, Router } from 'express';
+import { zh } from '../../dashboards/i18n/zh.ts';
+import { renderReport } from '../../dashboards/pages/report.ts';
+import type { AppContext } from '../app-context.ts';
+import { HttpError } from '../http/errors.ts';
+import { pageContext, parseFilters } from './page-context.ts';
+
+async function reportHtml(app: AppContext, req: Request, forPdf: boolean): Promise<string> {
+  return app.warehouse.use(async (session) => {
+    const ctx = await pageContext(app, session, req, parseFilters(req, 'period'));
+    const key = `report:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.countyCode}:${forPdf}`;
+    return app.cache.get(session.generation, key, () =>
+      renderReport({ ...ctx, path: '/report' }, { asOf: ctx.asOf, forPdf, reportCss: app.assets.files.get('report.css')?.body.toString('utf8') ?? '', scriptUrl: app.assets.url('app.js') }),
+    );
+  });
+}
+
+export function registerReport(router: Router, app: AppContext): void {
+  router.get('/report', async (req, res) => {
+    res.type('html').set('Cache-Control', 'no-cache').send(await reportHtml(app, req, false));
+  });
+  router.get('/report.pdf', async (req, res) => {
+    const html = await reportHtml(app, req, true);
+    let pdf: Buffer;
+    try {
+      pdf = await app.pdf.render(html);
+    } catch (error) {
+      app.log.error('report: PDF rendering failed', { error: (error as Error).message });
+      throw new HttpError(503, 'pdf_unavailable', zh.errors.pdfFailed);
+    }
+    const name = `report-${req.query.period ?? 'latest'}${req.query.county ? `-${req.query.county}` : ''}.pdf`;
+    res.type('application/pdf').attachment(name.replace(/[^\w.-]/g, '')).send(pdf);
+  });
+}
