@@ -49,6 +49,7 @@ export const fileMessages = {
   badEncoding: () => '文件既不是有效的 UTF-8 编码，也不是有效的 GBK/GB18030 编码，无法读取；请另存为 UTF-8 或 GBK 编码的 CSV 后重新报送',
   bomNotUtf8: () => '文件开头标明是 UTF-8 编码，但内容不是有效的 UTF-8，无法读取；请重新导出',
   unreadableCsv: (detail: string) => `CSV 文件格式有误，无法读取（${detail}）；请检查引号是否成对后重新导出`,
+  cannotOpen: (code: string) => `无法打开文件（${code}），未加载；请检查文件是否仍在收件箱、是否有读取权限`,
   lineTooLong: (limitMb: number) => `CSV 文件中有一行超过 ${limitMb} MB，无法读取；请检查文件是否损坏`,
   unreadableWorkbook: (detail: string) => `Excel 工作簿已损坏或不是 .xlsx 格式，无法读取（${detail}）；请重新导出`,
   missingSheet: (names: string[]) => `工作簿缺少工作表${names.map((n) => `“${n}”`).join('、')}，整个快照未加载；请按约定命名工作表后重新报送`,

@@ -101,8 +101,11 @@ async function readFile(connection: DuckDBConnection, file: ClassifiedFile, opti
     });
     const rowsRead = sheets.reduce((sum, s) => sum + s.rowsRead, 0);
     return { ...base, status: 'loaded', rowsRead, readSeconds: seconds(started), jsSeconds: seconds(started) };
-  } catch (error) {
-    if (!(error instanceof FileRejection)) throw error;
+  } catch (caught) {
+    // A file that vanished or cannot be opened is that file's problem, not the run's.
+    const code = (caught as NodeJS.ErrnoException).code;
+    const error = caught instanceof FileRejection ? caught : code?.startsWith('E') ? new FileRejection('unreadable_file', fileMessages.cannotOpen(code)) : undefined;
+    if (!error) throw caught;
     return {
       ...base,
       status: 'rejected',

@@ -218,7 +218,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     });
   } catch (error) {
     result.status = 'failed';
-    result.message = error instanceof Error ? error.message : String(error);
+    result.message = maskIdLike(error instanceof Error ? error.message : String(error));
   } finally {
     db?.close();
     if (!result.published) {
@@ -342,6 +342,14 @@ function attentionMessage(result: RefreshResult): string | undefined {
   const pulls = result.pulls.filter((p) => p.status === 'failed' || p.status === 'conflict');
   if (pulls.length > 0) parts.push(`${pulls.length} 个下载地址未取到文件`);
   return parts.length > 0 ? parts.join('，') : undefined;
+}
+
+/**
+ * An error from SQL may quote a value it could not convert; anything shaped like an ID number
+ * (15 to 18 digits, maybe ending in X) is masked before the message is shown or kept.
+ */
+export function maskIdLike(text: string): string {
+  return text.replace(/\d{14,17}[\dXx]/g, (id) => `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`);
 }
 
 /** `YYYYMMDDTHHMMSSZ-xxxxxx`: sortable by time, unique. */

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../pipelines/config.ts';
 import { loadProject } from '../../pipelines/models/project.ts';
-import { runRefresh } from '../../pipelines/run/refresh.ts';
+import { classifyFileName } from '../../pipelines/contract/exports.ts';
+import { loadBatch } from '../../pipelines/load/batch.ts';
+import { maskIdLike, runRefresh } from '../../pipelines/run/refresh.ts';
+import { openLandingDb } from '../helpers/landing-db.ts';
 import { sha256File } from '../../pipelines/sources/inbox.ts';
 import { formatSummary } from '../../pipelines/run/summary.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
@@ -158,5 +161,32 @@ describe('refresh', () => {
     expect(readdirSync(path.dirname(config.warehouseFile))).toEqual(['main.duckdb']);
     expect(readdirSync(config.inboxDir)).toEqual(['cases_20250702.csv']);
     expect(existsSync(path.join(config.dataDir, 'tmp', blocked.runId))).toBe(false);
+  });
+
+  it('rejects a file that vanished before it was read, and the snapshot it belongs to', async () => {
+    const { root } = setup();
+    const db = await openLandingDb();
+    try {
+      const present = writeCsv(root, 'staff_20250630.csv', csvText([['身份证号', '姓名', '所属司法所编码', '职务', '到岗日期']]));
+      const file = (name: string, filePath: string) => ({ name, path: filePath, bytes: 1, fileId: name, source: 'inbox', classified: classifyFileName(name)! });
+      const result = await loadBatch(
+        db.connection,
+        { kind: 'snapshot', exportDate: '2025-06-30', files: [file('offices_20250630.csv', path.join(root, 'gone.csv')), file('staff_20250630.csv', present)] },
+        { project: loadProject(writeStubProject(path.join(root, 'sql'))), tmpDir: path.join(root, 'tmp'), nextLoadSeq: () => 1 },
+      );
+      expect(result.files.map((f) => [f.file.name, f.status, f.reasonCode])).toEqual([
+        ['offices_20250630.csv', 'rejected', 'unreadable_file'],
+        ['staff_20250630.csv', 'rejected', 'snapshot_rejected'],
+      ]);
+      expect(result.files[0]?.message).toContain('ENOENT');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('masks anything shaped like an ID number in error messages', () => {
+    expect(maskIdLike("Could not convert '33010219761130587X' or 331126710529222 (but 20240822 stays)")).toBe(
+      "Could not convert '330102********587X' or 331126*****9222 (but 20240822 stays)",
+    );
   });
 });
