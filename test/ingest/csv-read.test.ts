@@ -56,6 +56,11 @@ describe('encodings', () => {
     const clean = writeCsv(dir, 'clean.csv', csvText([['案件编号', '司法所编码', '业务类型', '受理日期', '状态', 'amount'], ['A', 'S', '人民调解', '2024-01-01', '办理中', '"1,000"']]));
     const prepared = await prepareCsv(clean, { tmpDir: tmp });
     expect(prepared).toMatchObject({ path: clean, transcoded: false, encoding: 'utf-8' });
+    // with a BOM too: DuckDB reads it in place (the BOM sits in the header record, which is not landed)
+    const cleanBom = writeCsv(dir, 'clean-bom.csv', csvText([['案件编号', '司法所编码', '业务类型', '受理日期', '状态'], ['A', 'S', '人民调解', '2024-01-01', '办理中']]), 'utf-8-bom');
+    expect(await prepareCsv(cleanBom, { tmpDir: tmp })).toMatchObject({ path: cleanBom, transcoded: false, encoding: 'utf-8-bom' });
+    await land(cleanBom);
+    expect(await landed(db, 'land_cases', 'row_number, case_id, status')).toEqual([{ row_number: 2, case_id: 'A', status: '办理中' }]);
     const wide = writeCsv(dir, 'wide.csv', csvText([CASE_HEADER, ['ＳＦＡＪ００１', 'SFS1', '人民调解', '2024-08-22', '', '办理中', '', '', '']]));
     const copy = await prepareCsv(wide, { tmpDir: tmp });
     expect(copy.transcoded).toBe(true);
