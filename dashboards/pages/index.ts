@@ -2,6 +2,7 @@
 import type { Page } from '../page.ts';
 import { casesPage } from './cases.ts';
 import { clusterPage } from './cluster.ts';
+import { consolePage } from './console.ts'; // SQL console (access area)
 import { countyPage } from './county.ts';
 import { indicatorsPage } from './indicators.ts';
 import { officePage } from './office.ts';
@@ -9,4 +10,4 @@ import { overviewPage } from './overview.ts';
 import { qualityPage } from './quality.ts';
 import { trainingPage } from './training.ts';
 
-export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage];
+export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage, consolePage];
