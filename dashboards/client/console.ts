@@ -210,8 +210,14 @@ function renderChart(target: HTMLElement, columns: Column[], rows: Row[]): void 
       break;
     }
     case 'bar': {
-      const top = [...data].sort((a, b) => Number(b[choice.x]) - Number(a[choice.x])).slice(0, 30);
-      svg = Plot.plot({ ...common, marginLeft: 140, y: { label: null }, marks: [Plot.barX(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true }), Plot.ruleX([0])] });
+      const top = [...data].sort((a, b) => Number(b[choice.x]) - Number(a[choice.x])).slice(0, 40);
+      // Bars only when each category has one row; repeated categories (several years…) would
+      // stack into sums that mean nothing, so they are drawn as dots on one line per category.
+      const repeated = new Set(top.map((d) => d[choice.y!])).size < top.length;
+      const mark = repeated
+        ? Plot.dot(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true })
+        : Plot.barX(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true });
+      svg = Plot.plot({ ...common, marginLeft: 140, y: { label: null }, marks: [mark, Plot.ruleX([0])] });
       break;
     }
     case 'dot':

@@ -27,6 +27,7 @@ export function renderLoginPage(options: LoginPageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(t.title)} · ${escapeHtml(zh.login.product)}</title>
 <link rel="stylesheet" href="/login.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <main>
