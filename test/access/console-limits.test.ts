@@ -87,6 +87,24 @@ describe('time limit', () => {
   }, 60_000);
 });
 
+describe('memory limit', () => {
+  it('a query that needs more than the memory limit fails with a message, and the next one runs', async () => {
+    const small = await startServer(world, { memoryLimit: '128MB', timeoutMs: 60_000 });
+    try {
+      const token = await addUser(small, 'mem', 'analyst');
+      const response = await postSql(small, token, 'SELECT count(DISTINCT md5(range::VARCHAR)) AS n FROM range(20000000)');
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(response.status).toBe(400);
+      expect(body.error.code).toBe('query_error');
+      expect(body.error.message).toMatch(/Out of Memory/);
+      const next = await postSql(small, token, 'SELECT 1 AS one');
+      expect(((await next.json()) as { rows: unknown[] }).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await small.close();
+    }
+  }, 90_000);
+});
+
 describe('row limits and formats', () => {
   const SQL = "SELECT range AS i, 'r' || range AS label, DATE '2025-01-01' + range::INTEGER AS day, range * 0.5 AS half FROM range(20)";
 

@@ -76,6 +76,7 @@ export interface ServerOptions {
   exportRowCap?: number;
   loginFailureLimit?: number;
   tls?: boolean;
+  memoryLimit?: string;
 }
 
 /** The auth and console routers on an Express app on a free port, with stand-in API routes. */
@@ -83,7 +84,7 @@ export async function startServer(world: World, options: ServerOptions = {}): Pr
   const auth = createAuth({ usersFile: world.usersFile, tls: options.tls ?? false, loginFailureLimit: options.loginFailureLimit ?? 10 });
   const engine = new ConsoleEngine({
     resolveAnalystFile: analystFileResolver(world.warehouseFile),
-    memoryLimit: '512MB',
+    memoryLimit: options.memoryLimit ?? '512MB',
     threads: 1,
     timeoutMs: options.timeoutMs ?? 10_000,
   });
