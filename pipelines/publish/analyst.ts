@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { loadProject, type Model } from '../models/project.ts';
+import { loadProject, references, type Model, type Project } from '../models/project.ts';
 import { openDatabase, queryRows, quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 
 /** Columns dropped from a published mart, by relation, with why. */
@@ -88,7 +88,7 @@ export function analystFileFor(warehouseFile: string, runId: string): string {
  * the warehouse open on `connection` (read-write: the refresh's build file), and records it in
  * that warehouse's `audit.publication`.
  */
-export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string): Promise<void> {
+export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string, options: { project?: Project } = {}): Promise<void> {
   await mkdir(path.dirname(analystPath), { recursive: true });
   await rm(analystPath, { force: true });
   await rm(`${analystPath}.wal`, { force: true });
@@ -100,14 +100,16 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
       )
     ).map((r) => r.name),
   );
-  const marts = publishedMarts().filter((m) => existing.has(m.name));
+  const marts = publishedMarts(options.project?.models).filter((m) => existing.has(m.name));
+  const copied = new Set(marts.map((m) => m.relation));
   await connection.run(`ATTACH ${quoteLiteral(analystPath)} AS ${ATTACHED}`);
   try {
     await connection.run(`CREATE SCHEMA ${ATTACHED}.mart`);
     for (const model of marts) {
       await copyMart(connection, model);
     }
-    for (const view of analystViews()) {
+    // A view is published when every mart it reads was (a build of a smaller project lacks some).
+    for (const view of analystViews().filter((v) => references(v.sql).every((r) => copied.has(r)))) {
       const target = `${ATTACHED}.mart.${quoteIdent(view.name)}`;
       await connection.run(`CREATE VIEW ${target} AS\n${view.sql}`);
       await connection.run(`COMMENT ON VIEW ${target} IS ${quoteLiteral(view.description)}`);

@@ -24,6 +24,7 @@ import { planBatches, type SetAside, type SourceFile } from '../sources/batches.
 import { pullUrls, type PullResult } from '../sources/http.ts';
 import { listInbox, sha256File } from '../sources/inbox.ts';
 import { openDatabase, queryRows, quoteLiteral, type Database } from '../warehouse/duckdb.ts';
+import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { writeAuditRows } from './audit.ts';
 import { StageClock, type StageEvent, type StageName } from './stages.ts';
@@ -199,6 +200,8 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
       result.finishedAt = now();
       result.stages = stages.toJSON();
       await writeAuditRows(connection, result);
+      // The analyst copy (marts only) for the SQL console; audit.publication in W names it.
+      await writeAnalystDatabase(connection, analystFileFor(warehouseFile, runId), { project });
       await connection.run('CHECKPOINT');
       db!.close();
       db = undefined;
@@ -224,6 +227,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     if (!result.published) {
       await rm(buildFile, { force: true });
       await rm(`${buildFile}.wal`, { force: true });
+      await rm(analystFileFor(warehouseFile, runId), { force: true });
     }
     await rm(tmpDir, { recursive: true, force: true });
   }

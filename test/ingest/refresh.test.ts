@@ -76,7 +76,7 @@ describe('refresh', () => {
     expect(first.message).toBeTruthy();
     expect([first.status, first.published]).toEqual(['partial', true]);
     expect(existsSync(first.warehouseFile)).toBe(true);
-    expect(readdirSync(path.dirname(first.warehouseFile))).toEqual(['main.duckdb']); // no build file left
+    expect(readdirSync(path.dirname(first.warehouseFile))).toEqual(['main.duckdb', 'main.duckdb.analyst']); // no build file left (the analyst copies have their folder)
     const byName = Object.fromEntries(first.files.map((f) => [f.name, [f.status, f.reasonCode ?? null, f.rowsLoaded, f.rowsRejected]]));
     expect(byName).toEqual({
       'offices_20250630.xlsx': ['loaded', null, 3, 0],
@@ -158,7 +158,7 @@ describe('refresh', () => {
     expect(formatSummary(blocked)).toContain('失败，未发布');
     expect(await sha256File(config.warehouseFile)).toBe(published);
     expect(statSync(config.warehouseFile).mtimeMs).toBe(mtime);
-    expect(readdirSync(path.dirname(config.warehouseFile))).toEqual(['main.duckdb']);
+    expect(readdirSync(path.dirname(config.warehouseFile))).toEqual(['main.duckdb', 'main.duckdb.analyst']);
     expect(readdirSync(config.inboxDir)).toEqual(['cases_20250702.csv']);
     expect(existsSync(path.join(config.dataDir, 'tmp', blocked.runId))).toBe(false);
   });
