@@ -4,7 +4,7 @@
 // at ten million cases a year.
 import { ymdOf, weekdayOf, type Day } from './calendar.ts';
 import { BUSINESS_LINES, type BusinessLine, type Office } from './offices.ts';
-import type { Random } from './random.ts';
+import { runningTotals, type Random } from './random.ts';
 import { planProgress } from './timeline.ts';
 
 export const CASE_STATUSES = ['办理中', '已办结', '已撤回'] as const;
@@ -102,22 +102,22 @@ export class CaseStream {
       *generate() {
         for (let i = 0; i < due.length; i++) yield due.row(i, stream.offices, stream.idDigits);
         // The lines an office handles, as of the period's first day (adoption is gradual anyway).
-        const weights = stream.offices.map((office) => BUSINESS_LINES.map((line, i) => (previous + 1 >= (office.lineFrom[i] as Day) ? LINE_PROFILES[line].weight : 0)));
+        const weights = stream.offices.map((office) => runningTotals(BUSINESS_LINES.map((line, i) => (previous + 1 >= (office.lineFrom[i] as Day) ? LINE_PROFILES[line].weight : 0))));
         for (let d = 0; d < days; d++) {
           const day = previous + 1 + d;
           for (let o = 0; o < stream.offices.length; o++) {
             const n = counts[d * stream.offices.length + o] as number;
-            for (let k = 0; k < n; k++) yield stream.newCase(o, day, exportDate, weights[o] as number[]);
+            for (let k = 0; k < n; k++) yield stream.newCase(o, day, exportDate, weights[o] as Float64Array);
           }
         }
       },
     };
   }
 
-  private newCase(officeIndex: number, received: Day, exportDate: Day, lineWeights: readonly number[]): CaseRow {
+  private newCase(officeIndex: number, received: Day, exportDate: Day, lineTotals: Float64Array): CaseRow {
     const random = this.random;
     const office = this.offices[officeIndex] as Office;
-    const lineIndex = random.weightedIndex(lineWeights);
+    const lineIndex = random.indexFromTotals(lineTotals);
     const line = BUSINESS_LINES[lineIndex] as BusinessLine;
     const profile = LINE_PROFILES[line];
     const year = ymdOf(received).year;

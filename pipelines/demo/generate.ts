@@ -12,6 +12,7 @@ import { compactOf, dayFromIso, dayFromYmd, isoOf, todayInShanghai, utcDateOf, y
 import { CaseStream, type CaseRow } from './cases.ts';
 import { CsvFile } from './csv-file.ts';
 import { lishuiTownships, syntheticTownships, type Township } from './geography.ts';
+import { personName } from './names.ts';
 import { fileLayout, type Slot } from './layout.ts';
 import { buildOffices, officeStateOn, type OfficeState } from './offices.ts';
 import { Random } from './random.ts';
@@ -370,7 +371,9 @@ class ExportWriter {
 
   private async writeTable<T>(sink: RowSink, job: TableJob<T>, style: FileStyle, random: Random, exportDay: Day): Promise<DemoTableSummary> {
     const layout: Slot[] = fileLayout(job.table, style, random.fork('layout'));
-    const ctx: RenderContext = { style, random, exportDay };
+    const handlerRandom = random.fork('handlers');
+    const handlers = Array.from({ length: 300 }, () => personName(handlerRandom, handlerRandom.chance(0.5)));
+    const ctx: RenderContext = { style, random, exportDay, handlers };
     const plan = this.options.planner.startFile(job.table, job.count);
     const summary: DemoTableSummary = { table: job.table, sheet: job.sheet, rows: 0, blankRows: 0, bad: {}, planted: [] };
     sink.writeRow(layout.map((slot) => slot.header));

@@ -63,6 +63,19 @@ export class Random {
     return items[this.weightedIndex(weights)] as T;
   }
 
+  /** Index drawn from running totals (see `runningTotals`): a binary search, for hot paths. */
+  indexFromTotals(totals: Float64Array): number {
+    const r = this.next() * (totals[totals.length - 1] as number);
+    let lo = 0;
+    let hi = totals.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r < (totals[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /** Standard normal (Box–Muller). */
   normal(): number {
     const u = 1 - this.next();
@@ -98,6 +111,17 @@ export class Random {
     }
     return out;
   }
+}
+
+/** Running totals of weights, for `Random.indexFromTotals`. */
+export function runningTotals(weights: readonly number[]): Float64Array {
+  const totals = new Float64Array(weights.length);
+  let sum = 0;
+  weights.forEach((w, i) => {
+    sum += w;
+    totals[i] = sum;
+  });
+  return totals;
 }
 
 /** cyrb128: four 32-bit words from a string. */

@@ -31,6 +31,8 @@ export interface RenderContext {
   style: FileStyle;
   random: Random;
   exportDay: Day;
+  /** Names for the 承办人 column: a file's cases are handled by a limited set of people. */
+  handlers?: readonly string[];
 }
 
 export const COUNTY_BY_CODE: ReadonlyMap<string, County> = new Map(COUNTIES.map((c) => [c.code, c]));
@@ -156,7 +158,7 @@ export function caseValues(row: CaseRow, ctx: RenderContext): RowValues {
     parties: row.parties === null ? null : blankOr(ctx, formatInteger(row.parties, style)),
   };
   if (style.extras) {
-    values['承办人'] = personName(random, random.chance(0.5));
+    values['承办人'] = ctx.handlers ? random.pick(ctx.handlers) : personName(random, random.chance(0.5));
     values['更新时间'] = `${isoOf(ctx.exportDay)} ${String(random.int(18, 23))}:${String(random.int(10, 59))}:${String(random.int(10, 59))}`;
     values['备注'] = remark(ctx);
   }

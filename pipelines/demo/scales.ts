@@ -74,7 +74,7 @@ export const SCALE_PARAMETERS: Readonly<Record<Scale, ScaleParameters>> = {
   national: {
     realTownships: 'all',
     syntheticPerCounty: 4425,
-    staffPerOffice: [3, 5],
+    staffPerOffice: [3, 4],
     casesPerYear: 10_000_000,
     trainingPerYear: 2_000_000,
     defaultYears: 1,
