@@ -27,7 +27,13 @@ function navigation(ctx: PageContext, current: NavKey): SafeHtml {
   return html`<nav class="main-nav" aria-label="${zh.app.mainNav}"><ul>${NAV.map((item) => {
     const query = item.key === 'report' ? { period: ctx.filters.year, county: ctx.filters.county } : { year: ctx.filters.year, county: item.countyAware ? ctx.filters.county : null };
     return html`<li><a href="${pageHref(item.path, query)}"${item.key === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`;
-  })}</ul></nav>`;
+  })}${accessItems(ctx)}</ul></nav>`;
+}
+
+/** Access area: the SQL console for city-wide analysts and admins, and signing out (a POST). */
+function accessItems(ctx: PageContext): SafeHtml {
+  const console = ctx.scope.role !== 'viewer' && ctx.scope.countyCode === null ? html`<li><a href="/console">${zh.console.title}</a></li>` : html``;
+  return html`${console}<li><form class="logout-form" method="post" action="/logout"><button type="submit" class="logout-button">${zh.login.logout}</button></form></li>`;
 }
 
 function filterForm(ctx: PageContext, output: PageOutput): SafeHtml {

@@ -200,7 +200,11 @@ function renderChart(target: HTMLElement, columns: Column[], rows: Row[]): void 
     return copy;
   });
   const width = Math.max(320, Math.min(target.clientWidth || 800, 1100));
-  const common = { width, ariaLabel: `${t.chart}：${t.marks[choice.mark]}`, style: { fontSize: '12px' } };
+  // Bars only when each category has one row; repeated categories (several years…) would stack
+  // into sums that mean nothing, so they are drawn as dots on one line per category.
+  const repeated = choice.mark === 'bar' && new Set(data.map((d) => d[choice.y!])).size < data.length;
+  const markName = repeated ? t.marks.dots : t.marks[choice.mark];
+  const common = { width, ariaLabel: `${t.chart}：${markName}`, style: { fontSize: '12px' } };
   let svg: Element;
   switch (choice.mark) {
     case 'line': {
@@ -211,9 +215,6 @@ function renderChart(target: HTMLElement, columns: Column[], rows: Row[]): void 
     }
     case 'bar': {
       const top = [...data].sort((a, b) => Number(b[choice.x]) - Number(a[choice.x])).slice(0, 40);
-      // Bars only when each category has one row; repeated categories (several years…) would
-      // stack into sums that mean nothing, so they are drawn as dots on one line per category.
-      const repeated = new Set(top.map((d) => d[choice.y!])).size < top.length;
       const mark = repeated
         ? Plot.dot(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true })
         : Plot.barX(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true });
@@ -229,7 +230,7 @@ function renderChart(target: HTMLElement, columns: Column[], rows: Row[]): void 
   }
   const note = document.createElement('p');
   note.className = 'hint';
-  note.textContent = t.chartNote(t.marks[choice.mark]);
+  note.textContent = t.chartNote(markName);
   target.replaceChildren(note, svg);
 }
 

@@ -36,7 +36,7 @@ export const zh = {
     results: '查询结果',
     chart: '快速图表',
     chartNote: (mark: string) => `按列类型自动选择：${mark}`,
-    marks: { line: '折线图（时间 × 数值）', bar: '条形图（类别 × 数值）', dot: '散点图（数值 × 数值）', histogram: '直方图（数值分布）' },
+    marks: { line: '折线图（时间 × 数值）', bar: '条形图（类别 × 数值）', dots: '点图（类别 × 数值，类别有多行）', dot: '散点图（数值 × 数值）', histogram: '直方图（数值分布）' },
     noChart: '结果中没有可作图的列。',
     schema: '数据说明',
     schemaIntro: '分析库中的表与视图；点击名称可插入编辑器。',

@@ -202,6 +202,9 @@ export function createAuth(options: AuthOptions): Auth {
 
   function checkCsrf(req: Request, res: Response, next: NextFunction): void {
     if (req.authMethod !== 'session' || ['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    // Signing out needs no token (so the cached pages' plain form works without script): the
+    // worst a forged request can do is sign someone out, and SameSite=Strict stops even that.
+    if (normalizePath(req.path) === '/logout') return next();
     const expected = res.locals.csrfToken as string;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const sent = req.get(CSRF_HEADER) ?? (typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined);

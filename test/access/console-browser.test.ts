@@ -65,7 +65,8 @@ describe('the SQL console page', () => {
     await expect.poll(() => page.locator('#console-results tbody tr').count()).toBeGreaterThan(1);
     expect(await page.locator('#console-status').textContent()).toMatch(/^共 \d+ 行/);
     expect(await page.locator('#console-chart svg').count()).toBeGreaterThan(0);
-    expect(await page.locator('#console-chart').textContent()).toContain('条形图');
+    // Two years per county: dots, not stacked bars.
+    expect(await page.locator('#console-chart').textContent()).toContain('点图');
     await page.screenshot({ path: path.join(ARTIFACTS, 'console.png'), fullPage: false });
 
     const download = page.waitForEvent('download');
