@@ -187,9 +187,10 @@ function checkOptions(options: DemoOptions): Settings {
   return { parameters, seed, start, end, badRowShare };
 }
 
+/** Creates the folder; refuses one that holds visible files (hidden files and subfolders are fine, as for an empty inbox). */
 async function prepareOutDir(outDir: string, overwrite: boolean): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  const existing = await readdir(outDir);
+  const existing = (await readdir(outDir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.'));
   if (existing.length > 0 && !overwrite) {
     throw new Error(`输出目录 ${outDir} 不是空的（有 ${existing.length} 个文件）；请换一个空目录，或明确允许覆盖。`);
   }

@@ -3,7 +3,7 @@
 // no other row rejected) by an independent reading of exports.md, valid ID numbers elsewhere,
 // and the same bytes for the same seed.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,12 @@ describe('tiny demo set', () => {
     const before = await digests(busy);
     await expect(generateDemoExports({ outDir: busy, scale: 'tiny', seed: 2, endDate: END })).rejects.toThrow(/不是空的/);
     expect(await digests(busy)).toEqual(before);
+    // An inbox with only hidden files or subfolders counts as empty.
+    const quiet = path.join(root, 'quiet');
+    await mkdir(path.join(quiet, 'archive'), { recursive: true });
+    await writeFile(path.join(quiet, '.keep'), '');
+    const written = await generateDemoExports({ outDir: quiet, scale: 'tiny', seed: 3, endDate: END });
+    expect(written.files.length).toBeGreaterThan(6);
   });
 
   it('rejects bad options with a clear message', async () => {
