@@ -260,10 +260,8 @@ class ExportWriter {
       count: states.length,
       rows: states,
       render: officeValues,
-      plantContext: (state, ctx) => {
-        let serial = 0;
-        return { dates: {}, ghostOffice: () => ghostOfficeValues(state.office.countyCode, state.office.index + serial++, ctx) };
-      },
+      // Office errors ride on an office being set up in the same county (see bad-rows.ts).
+      plantContext: (state, ctx) => ({ dates: {}, ghostOffice: () => ghostOfficeValues(state.office.countyCode, state.office.index, ctx) }),
     };
     const staffJob: TableJob<RosterRow> = {
       table: 'staff',
