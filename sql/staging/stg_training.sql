@@ -66,12 +66,12 @@ keyed AS NOT MATERIALIZED (
     FROM validated AS v
 ),
 
--- the county of each person's latest roster row, for the people of this batch only
+-- the county of each person's latest roster row (for everyone on a roster: filtering by the
+-- people of the batch would compute their keys twice)
 person_counties AS (
     SELECT s.person_key, arg_max(o.county_code, s.snapshot_date) AS county_code
     FROM core.staff AS s
     JOIN core.offices AS o ON o.snapshot_date = s.snapshot_date AND o.office_code = s.office_code
-    WHERE s.person_key IN (SELECT person_key FROM keyed WHERE person_key IS NOT NULL)
     GROUP BY s.person_key
 ),
 
