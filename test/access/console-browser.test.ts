@@ -9,6 +9,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.ts';
 import { startRealApp, type RealApp } from './real-app.ts';
 import { makeWorld, type World } from './world.ts';
 
+// Polls wait generously: the machine may be busy with other tests (no speed is asserted here).
+const POLL = { timeout: 30_000, interval: 100 };
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/access');
 
 let world: World;
@@ -56,13 +58,13 @@ describe('the SQL console page', () => {
     await page.getByLabel('密码或 API 令牌').fill(password);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(`${app.url}/console`);
-    await expect.poll(() => page.locator('#console-schema-list details').count()).toBeGreaterThan(5);
+    await expect.poll(async () => page.locator('#console-schema-list details').count(), POLL).toBeGreaterThan(5);
     expect(await page.locator('#console-intro').textContent()).toMatch(/10,000 行/);
 
     const editor = page.getByLabel('SQL 语句');
     await editor.fill("SELECT unit_name, value FROM mart.indicator_values WHERE grain = 'county' AND indicator_id = 'reform_index' ORDER BY value DESC");
     await editor.press('Control+Enter');
-    await expect.poll(() => page.locator('#console-results tbody tr').count()).toBeGreaterThan(1);
+    await expect.poll(async () => page.locator('#console-results tbody tr').count(), POLL).toBeGreaterThan(1);
     expect(await page.locator('#console-status').textContent()).toMatch(/^共 \d+ 行/);
     expect(await page.locator('#console-chart svg').count()).toBeGreaterThan(0);
     // Two years per county: dots, not stacked bars.
@@ -76,15 +78,15 @@ describe('the SQL console page', () => {
 
     await editor.fill('DROP TABLE mart.units');
     await page.getByRole('button', { name: '执行' }).click();
-    await expect.poll(() => page.locator('#console-status').textContent()).toMatch(/已拒绝/);
+    await expect.poll(async () => page.locator('#console-status').textContent(), POLL).toMatch(/已拒绝/);
     expect(await page.locator('#console-status').getAttribute('class')).toContain('error');
 
     await editor.fill('SELECT sum(hash(a.range * b.range)) FROM range(1000000) AS a, range(1000000) AS b');
     await editor.press('Control+Enter');
-    await expect.poll(() => page.getByRole('button', { name: '取消' }).isEnabled()).toBe(true);
+    await expect.poll(async () => page.getByRole('button', { name: '取消' }).isEnabled(), POLL).toBe(true);
     await page.getByRole('button', { name: '取消' }).click();
-    await expect.poll(() => page.locator('#console-status').textContent()).toMatch(/查询已取消/);
-    await expect.poll(() => page.getByRole('button', { name: '执行' }).isEnabled()).toBe(true);
+    await expect.poll(async () => page.locator('#console-status').textContent(), POLL).toMatch(/查询已取消/);
+    await expect.poll(async () => page.getByRole('button', { name: '执行' }).isEnabled(), POLL).toBe(true);
 
     expect(problems).toEqual([]);
     await context.close();
