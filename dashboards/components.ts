@@ -19,6 +19,8 @@ export interface Column {
   numeric?: boolean;
   /** Sortable by the browser script (a button in the header). */
   sortable?: boolean;
+  /** Long text (messages): may wrap; other cells stay on one line. */
+  wrap?: boolean;
 }
 
 export interface Cell {
@@ -60,7 +62,7 @@ export function dataTable(options: TableOptions): SafeHtml {
   <caption>${options.caption}</caption>
   <thead><tr>${options.columns.map(
     (c, i) =>
-      html`<th scope="col" class="${c.numeric ? 'numeric' : ''}"${c.sortable ? html` aria-sort="none"` : ''}>${
+      html`<th scope="col" class="${[c.numeric ? 'numeric' : '', c.wrap ? 'wrap' : ''].join(' ').trim()}"${c.sortable ? html` aria-sort="none"` : ''}>${
         c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${c.label}<span class="sort-icon" aria-hidden="true"></span></button>` : c.label
       }</th>`,
   )}</tr></thead>
@@ -68,8 +70,8 @@ export function dataTable(options: TableOptions): SafeHtml {
     (row) =>
       html`<tr${row.href ? html` data-href="${row.href}" class="linked-row ${row.className ?? ''}"` : row.className ? html` class="${row.className}"` : ''}>${row.cells.map((raw, i) => {
         const cell = asCell(raw);
-        const numeric = options.columns[i]?.numeric;
-        const cls = [numeric ? 'numeric' : '', cell.className ?? ''].join(' ').trim();
+        const column = options.columns[i];
+        const cls = [column?.numeric ? 'numeric' : '', column?.wrap ? 'wrap' : '', cell.className ?? ''].join(' ').trim();
         const tag = i === 0 ? 'th' : 'td';
         const sort = cell.sort === undefined || cell.sort === null ? '' : html` data-sort="${String(cell.sort)}"`;
         return tag === 'th'

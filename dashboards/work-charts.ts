@@ -14,7 +14,7 @@ export function staffingSpec(rows: StaffingRow[], id = 'staffing'): ChartSpec {
       description: zh.staffing.description,
       width: 560,
       data: posts.map((r) => ({ category: r.category, staff: r.staff_count, qualified: r.legal_qualified_count })),
-      options: { xLabel: zh.staffing.staff, staffLabel: zh.staffing.staff, qualifiedLabel: zh.staffing.qualified },
+      options: { staffLabel: zh.staffing.staff, qualifiedLabel: zh.staffing.qualified },
     },
     table: {
       columns: [

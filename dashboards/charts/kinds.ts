@@ -38,6 +38,14 @@ function leftMargin(labels: string[], fontSize = 12): number {
   return Math.max(40, ...labels.map((l) => labelWidth(l, fontSize))) + 16;
 }
 
+/** The chart's width: the container's, but never so narrow that the margins leave no room for data. */
+function widthFor(env: ChartEnv, marginLeft: number, marginRight: number): number {
+  return Math.max(env.width, marginLeft + marginRight + 200);
+}
+
+/** A white outline behind value labels, so dots and lines under them do not hide them. */
+const HALO = { stroke: 'white', strokeWidth: 4, paintOrder: 'stroke' } as const;
+
 const base = (env: ChartEnv, ariaLabel: string, ariaDescription: string) => ({
   width: env.width,
   ariaLabel,
@@ -67,10 +75,12 @@ export function barsChart(data: BarDatum[], options: BarOptions, env: ChartEnv, 
   const rows = [...data].sort((a, b) => b.value - a.value);
   const max = options.max ?? Math.max(1, ...rows.map((d) => d.value));
   const text = (d: BarDatum) => formatValue(options.format, d.value);
+  const marginLeft = leftMargin(rows.map((d) => d.label), 13);
   return {
     ...base(env, ...aria),
+    width: widthFor(env, marginLeft, 64),
     height: 34 + rows.length * 30,
-    marginLeft: leftMargin(rows.map((d) => d.label), 13),
+    marginLeft,
     marginRight: 64,
     x: { domain: [0, max], label: null, tickFormat: (v: number) => formatTick(options.format, v), grid: true },
     y: { domain: rows.map((d) => d.label), label: null, tickSize: 0 },
@@ -130,15 +140,15 @@ export function trendChart(data: TrendDatum[], options: TrendOptions, env: Chart
     marginLeft: 56,
     marginRight: 90,
     marginTop: 24,
-    x: { type: 'point', domain: periods, label: options.xLabel, padding: 0.3 },
+    x: { type: 'point', domain: periods, label: null, padding: 0.3, tickFormat: (p: string) => `${p}${options.xLabel}` },
     y: { domain: [0, 1], label: options.yLabel, grid: true, tickFormat: (v: number) => formatTick(options.format, v) },
     marks: [
       Plot.lineY(context, { x: 'period', y: 'value', z: 'series', stroke: COLORS.context, strokeWidth: 1.5 }),
       Plot.dot(context, { x: 'period', y: 'value', fill: COLORS.context, r: 3, title: (d: TrendDatum) => `${d.series} ${d.period}\n${text(d)}`, tip: env.interactive }),
       Plot.lineY(focus, { x: 'period', y: 'value', z: 'series', stroke: COLORS.focus, strokeWidth: 3 }),
       Plot.dot(focus, { x: 'period', y: 'value', fill: COLORS.focus, r: 5, title: (d: TrendDatum) => `${d.series} ${d.period}\n${text(d)}`, tip: env.interactive }),
-      Plot.text(focus, { x: 'period', y: 'value', text, dy: -12, fill: COLORS.focus, fontWeight: 'bold' }),
-      Plot.text(last, { x: 'period', y: 'value', text: 'series', dx: 12, textAnchor: 'start', fill: COLORS.focus, fontWeight: 'bold' }),
+      Plot.text(focus, { x: 'period', y: 'value', text, dy: -12, fill: COLORS.focus, fontWeight: 'bold', ...HALO }),
+      Plot.text(last, { x: 'period', y: 'value', text: 'series', dx: 12, textAnchor: 'start', fill: COLORS.focus, fontWeight: 'bold', ...HALO }),
     ],
   };
 }
@@ -156,20 +166,21 @@ export interface StripDatum {
 export interface StripOptions {
   /** Indicator names in display order. */
   indicators: string[];
-  xLabel: string;
   labels: { self: string; peer: string; city: string; target: string };
 }
 
 export function stripChart(data: StripDatum[], options: StripOptions, env: ChartEnv, aria: [string, string]): Plot.PlotOptions {
   const of = (role: StripDatum['role']) => data.filter((d) => d.role === role);
   const text = (d: StripDatum) => `${d.unit}\n${d.indicator}：${formatIndicator(d.indicatorId, d.value)}`;
+  const marginLeft = leftMargin(options.indicators, 12);
   return {
     ...base(env, ...aria),
+    width: widthFor(env, marginLeft, 64),
     height: 30 + options.indicators.length * 32,
-    marginLeft: leftMargin(options.indicators, 12),
-    marginRight: 56,
+    marginLeft,
+    marginRight: 64,
     marginTop: 24,
-    x: { domain: [0, 1], label: options.xLabel, grid: true, tickFormat: (v: number) => formatPercent(v, 0), axis: 'top' },
+    x: { domain: [0, 1], label: null, grid: true, tickFormat: (v: number) => formatPercent(v, 0), axis: 'top' },
     y: { domain: options.indicators, label: null, tickSize: 0 },
     marks: [
       Plot.ruleY(options.indicators, { y: (d: string) => d, stroke: COLORS.contextLight }),
@@ -177,7 +188,7 @@ export function stripChart(data: StripDatum[], options: StripOptions, env: Chart
       Plot.tickX(of('city'), { x: 'value', y: 'indicator', stroke: COLORS.city, strokeWidth: 2, title: text }),
       Plot.dot(of('target'), { x: 'value', y: 'indicator', symbol: 'diamond', r: 6, stroke: COLORS.target, strokeWidth: 2, fill: 'white', title: text }),
       Plot.dot(of('self'), { x: 'value', y: 'indicator', r: 7, fill: COLORS.focus, stroke: 'white', title: text, tip: env.interactive }),
-      Plot.text(of('self'), { x: 'value', y: 'indicator', text: (d: StripDatum) => formatIndicator(d.indicatorId, d.value), dx: 12, textAnchor: 'start', fill: COLORS.focus, fontWeight: 'bold' }),
+      Plot.text(of('self'), { x: 'value', y: 'indicator', text: (d: StripDatum) => formatIndicator(d.indicatorId, d.value), dx: 12, textAnchor: 'start', fill: COLORS.focus, fontWeight: 'bold', ...HALO }),
     ],
   };
 }
@@ -200,8 +211,8 @@ export function monthlyChart(data: MonthlyDatum[], options: MonthlyOptions, env:
   return {
     ...base(env, ...aria),
     height: 320,
-    marginLeft: 48,
-    marginTop: 16,
+    marginLeft: 56,
+    marginTop: 28,
     x: { type: 'band', domain: options.months, label: null, tickFormat: formatMonth },
     y: { label: options.yLabel, grid: true },
     color: { type: 'ordinal', domain: options.lines, range: [...CATEGORY_10] },
@@ -247,12 +258,13 @@ export function trainingChart(data: TrainingDatum[], options: TrainingOptions, e
   const maxHours = Math.max(options.requiredHours * 1.6, ...data.map((d) => d.hours));
   return {
     ...base(env, ...aria),
-    height: 340,
+    height: 360,
     marginLeft: 56,
-    marginTop: 16,
+    marginTop: 28,
     marginRight: 24,
-    x: { domain: [0, maxDays], label: options.xLabel, grid: true },
-    y: { domain: [0, maxHours], label: options.yLabel, grid: true },
+    marginBottom: 44,
+    x: { domain: [0, maxDays * 1.04], nice: true, label: options.xLabel, labelAnchor: 'center', labelOffset: 38, grid: true },
+    y: { domain: [0, maxHours * 1.04], nice: true, label: options.yLabel, grid: true },
     color: { domain: options.groups, range: [COLORS.complies, COLORS.fails, COLORS.neutral] },
     symbol: { domain: options.groups, range: ['circle', 'times', 'triangle'] },
     marks: [
@@ -283,7 +295,6 @@ export interface StaffingDatum {
 }
 
 export interface StaffingOptions {
-  xLabel: string;
   staffLabel: string;
   qualifiedLabel: string;
 }
@@ -291,12 +302,14 @@ export interface StaffingOptions {
 export function staffingChart(data: StaffingDatum[], options: StaffingOptions, env: ChartEnv, aria: [string, string]): Plot.PlotOptions {
   const categories = data.map((d) => d.category);
   const max = Math.max(1, ...data.map((d) => d.staff));
+  const marginLeft = leftMargin(categories, 12);
   return {
     ...base(env, ...aria),
+    width: widthFor(env, marginLeft, 40),
     height: 40 + data.length * 30,
-    marginLeft: leftMargin(categories, 12),
+    marginLeft,
     marginRight: 40,
-    x: { domain: [0, max], label: options.xLabel, grid: true, ticks: Math.min(max, 8), tickFormat: (v: number) => (Number.isInteger(v) ? String(v) : '') },
+    x: { domain: [0, max], label: null, grid: true, ticks: Math.min(max, 8), tickFormat: (v: number) => (Number.isInteger(v) ? String(v) : '') },
     y: { domain: categories, label: null, tickSize: 0 },
     marks: [
       Plot.barX(data, { x: 'staff', y: 'category', fill: COLORS.staff, insetTop: 4, insetBottom: 4, title: (d: StaffingDatum) => `${d.category}\n${options.staffLabel} ${d.staff}，${options.qualifiedLabel} ${d.qualified}`, tip: env.interactive }),

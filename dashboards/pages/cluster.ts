@@ -73,12 +73,12 @@ export const clusterPage: Page = {
 
     const body = html`
       <p class="lead">${zh.cluster.heading(cluster.unit_name, year)}</p>
-      ${keyFigures([
+      <section class="panel" aria-label="${zh.cluster.members}">${keyFigures([
         { label: zh.cluster.keyOffice, value: key?.unit_name ?? code },
         { label: zh.cluster.members, value: formatNumber(members.length), unit: zh.units.offices },
         { label: zh.office.fields.activeStaff, value: formatNumber(profiles.reduce((s, p) => s + p.active_staff, 0)), unit: zh.units.people },
         { label: zh.office.fields.smartOffice, value: yesNo(keyProfile?.smart_office) },
-      ])}
+      ])}</section>
       ${section('members', zh.cluster.members, table)}
       ${section(
         'indicators',

@@ -68,7 +68,6 @@ export const countyPage: Page = {
         data: stripData,
         options: {
           indicators: shown.map((c) => c.name_zh),
-          xLabel: zh.chart.value,
           labels: { self: county.name, peer: zh.chart.otherCounties, city: zh.chart.city, target: zh.chart.target },
         },
       },

@@ -87,11 +87,11 @@ export const officePage: Page = {
 
     const body = html`
       <p class="lead">${zh.office.heading(profile.office_name, year)}</p>
-      ${keyFigures([
+      <section class="panel" aria-label="${zh.office.profile}">${keyFigures([
         { label: f.tier, value: zh.tier[profile.tier] ?? profile.tier },
         { label: f.activeStaff, value: formatNumber(profile.active_staff), unit: zh.units.people },
-        { label: f.terminals, value: formatNumber(profile.terminals), unit: '台' },
-      ])}
+        { label: f.terminals, value: formatNumber(profile.terminals), unit: zh.units.terminals },
+      ])}</section>
       <div class="grid-2">
         ${section('profile', zh.office.profile, profileHtml)}
         ${section('director', zh.office.director, directorHtml)}

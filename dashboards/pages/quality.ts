@@ -11,6 +11,10 @@ import { reasonMessages, recentRuns, rejectedRows, runFiles } from '../queries/a
 import { freshness, rejectionsByReason } from '../queries/marts.ts';
 import { LAG_DAYS, freshnessOf } from '../status.ts';
 
+const SOURCES = ['offices', 'cases', 'training'];
+const CITY = '3311';
+const FRESHNESS_CLASS = { ok: 'green', lagging: 'amber', stale: 'red', missing: 'none' } as const;
+
 /** Rejected rows listed on the page; the full list is the /api/rejects CSV. */
 const ROWS_SHOWN = 100;
 
@@ -29,34 +33,32 @@ export const qualityPage: Page = {
     const latest = runs[0];
     const [files, rejected] = latest ? await Promise.all([runFiles(ctx.connection, latest.run_id), rejectedRows(ctx.connection, latest.run_id, county)]) : [[], []];
 
+    const counties = [...new Map(fresh.map((r) => [r.county_code, r.county_name])).entries()];
+    const freshCell = (county: string, source: string) => {
+      const r = fresh.find((x) => x.county_code === county && x.source === source);
+      if (!r) return { content: '—' };
+      const status = freshnessOf(r, ctx.staleAfterDays);
+      const { icon, label } = zh.freshness[status];
+      return {
+        content: html`<span class="fresh-cell"><span class="status status-${FRESHNESS_CLASS[status]}"><span aria-hidden="true">${icon}</span>${label}</span>
+          <span>${formatDate(r.last_export_date)}</span>
+          <span class="fresh-meta">${r.days_since_export === null ? '' : zh.quality.daysAgo(r.days_since_export)}${r.days_behind_newest ? `，${zh.quality.behind(r.days_behind_newest)}` : ''}</span></span>`,
+        sort: r.days_since_export ?? 1e9,
+      };
+    };
     const freshnessTable = dataTable({
       id: 'freshness',
       caption: zh.quality.freshnessCaption,
       columns: [
         { label: zh.quality.columns.county, sortable: true },
-        { label: zh.quality.columns.source, sortable: true },
-        { label: zh.quality.columns.lastExport, sortable: true },
-        { label: zh.quality.columns.daysSince, numeric: true, sortable: true },
-        { label: zh.quality.columns.daysBehind, numeric: true, sortable: true },
-        { label: zh.quality.columns.status, sortable: true },
-        { label: zh.quality.columns.latestRows, numeric: true, sortable: true },
+        ...SOURCES.map((source) => ({ label: zh.sources[source] ?? source, sortable: true })),
         { label: zh.quality.columns.rejected, numeric: true, sortable: true },
       ],
-      rows: fresh.map((r) => {
-        const status = freshnessOf(r, ctx.staleAfterDays);
-        const label = zh.freshness[status];
+      rows: counties.map(([code, name]) => {
+        const rejectedRows = fresh.filter((r) => r.county_code === code).reduce((sum, r) => sum + r.rejected_rows, 0);
         return {
-          className: r.county_code === '3311' ? 'total-row' : '',
-          cells: [
-            r.county_name,
-            zh.sources[r.source] ?? r.source,
-            { content: formatDate(r.last_export_date), sort: r.last_export_date ?? '' },
-            { content: formatNumber(r.days_since_export), sort: r.days_since_export ?? -1 },
-            { content: formatNumber(r.days_behind_newest), sort: r.days_behind_newest ?? -1 },
-            { content: html`<span class="status status-${status === 'ok' ? 'green' : status === 'lagging' ? 'amber' : status === 'stale' ? 'red' : 'none'}"><span aria-hidden="true">${label.icon}</span>${label.label}</span>`, sort: status },
-            { content: formatNumber(r.latest_rows), sort: r.latest_rows },
-            { content: formatNumber(r.rejected_rows), sort: r.rejected_rows },
-          ],
+          ...(code === CITY ? { className: 'total-row' } : {}),
+          cells: [name, ...SOURCES.map((source) => freshCell(code, source)), { content: formatNumber(rejectedRows), sort: rejectedRows }],
         };
       }),
     });
@@ -69,7 +71,7 @@ export const qualityPage: Page = {
         kind: 'bars',
         title: zh.quality.rejectsChartTitle,
         description: zh.quality.rejectsChartDescription,
-        width: 560,
+        width: 1100,
         data: [...byReason].map(([code, rows]) => ({ label: zh.reasons[code] ?? code, value: rows })),
         options: { format: 'count' },
       },
@@ -90,7 +92,7 @@ export const qualityPage: Page = {
       columns: [
         { label: zh.quality.columns.reason, sortable: true },
         { label: zh.quality.columns.rows, numeric: true, sortable: true },
-        { label: zh.quality.examples },
+        { label: zh.quality.examples, wrap: true },
       ],
       rows: [...byReason].map(([code, rows]) => ({
         cells: [
@@ -114,7 +116,7 @@ export const qualityPage: Page = {
         { label: zh.quality.columns.files, numeric: true },
         { label: zh.quality.columns.rowsLoaded, numeric: true },
         { label: zh.quality.columns.rowsRejected, numeric: true },
-        { label: zh.quality.columns.message },
+        { label: zh.quality.columns.message, wrap: true },
       ],
       rows: runs.map((r) => ({
         cells: [
@@ -140,7 +142,7 @@ export const qualityPage: Page = {
         { label: zh.quality.columns.fileStatus, sortable: true },
         { label: zh.quality.columns.rowsLoaded, numeric: true, sortable: true },
         { label: zh.quality.columns.rowsRejected, numeric: true, sortable: true },
-        { label: zh.quality.columns.message },
+        { label: zh.quality.columns.message, wrap: true },
       ],
       rows: files.map((f) => ({
         cells: [
@@ -164,7 +166,7 @@ export const qualityPage: Page = {
         { label: zh.quality.columns.rowNumber, numeric: true, sortable: true },
         { label: zh.quality.columns.county, sortable: true },
         { label: zh.quality.columns.reason, sortable: true },
-        { label: zh.quality.columns.message },
+        { label: zh.quality.columns.message, wrap: true },
       ],
       rows: rejected.slice(0, ROWS_SHOWN).map((r) => ({
         cells: [
@@ -182,10 +184,8 @@ export const qualityPage: Page = {
     const body = html`
       <p class="lead">${zh.quality.heading}</p>
       ${section('freshness', zh.quality.freshnessHeading, html`${freshnessTable}<p class="status-legend">${zh.freshness.legend(ctx.staleAfterDays, LAG_DAYS)}</p>`)}
-      <div class="grid-2">
-        ${section('reasons', zh.quality.rejectsHeading, reasonTable)}
-        <section class="panel">${figure(ctx, reasonChart, { headingLevel: 2 })}</section>
-      </div>
+      <section class="panel">${figure(ctx, reasonChart, { headingLevel: 2 })}</section>
+      ${section('reasons', zh.quality.rejectsHeading, reasonTable)}
       ${section('runs', zh.quality.runsHeading, runTable)}
       ${latest ? section('files', zh.quality.filesHeading(latest.run_id), fileTable) : ''}
       ${latest
