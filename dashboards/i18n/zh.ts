@@ -325,6 +325,8 @@ export const zh = {
     },
     seconds: (s: number) => `${s.toFixed(1)} 秒`,
     daysAgo: (days: number) => `${days} 天前`,
+    showFiles: (n: number) => `展开 ${n} 个文件的处理结果`,
+    showRows: (n: number) => `展开 ${n} 行拒收记录`,
     behind: (days: number) => `落后最新一期 ${days} 天`,
   },
   sources: { offices: '司法所与人员名册', cases: '案件', training: '培训' } as Record<string, string>,
