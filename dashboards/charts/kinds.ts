@@ -69,22 +69,26 @@ export interface BarOptions {
   targetLabel?: string;
   /** Fixed domain maximum (1 for shares). */
   max?: number;
+  /** Pixels per bar (default 30) and label size (default 13): smaller for long lists in print. */
+  rowHeight?: number;
+  fontSize?: number;
 }
 
 export function barsChart(data: BarDatum[], options: BarOptions, env: ChartEnv, aria: [string, string]): Plot.PlotOptions {
   const rows = [...data].sort((a, b) => b.value - a.value);
   const max = options.max ?? Math.max(1, ...rows.map((d) => d.value));
   const text = (d: BarDatum) => formatValue(options.format, d.value);
-  const marginLeft = leftMargin(rows.map((d) => d.label), 13);
+  const fontSize = options.fontSize ?? 13;
+  const marginLeft = leftMargin(rows.map((d) => d.label), fontSize);
   return {
     ...base(env, ...aria),
     width: widthFor(env, marginLeft, 64),
-    height: 34 + rows.length * 30,
+    height: 34 + rows.length * (options.rowHeight ?? 30),
     marginLeft,
     marginRight: 64,
     x: { domain: [0, max], label: null, tickFormat: (v: number) => formatTick(options.format, v), grid: true },
     y: { domain: rows.map((d) => d.label), label: null, tickSize: 0 },
-    style: { ...base(env, ...aria).style, fontSize: '13px' },
+    style: { ...base(env, ...aria).style, fontSize: `${fontSize}px` },
     marks: [
       Plot.barX(rows, {
         x: 'value',
@@ -94,8 +98,8 @@ export function barsChart(data: BarDatum[], options: BarOptions, env: ChartEnv, 
         ariaLabel: (d: BarDatum) => `${d.label}：${text(d)}`,
         title: (d: BarDatum) => `${d.label}\n${text(d)}`,
         tip: env.interactive,
-        insetTop: 4,
-        insetBottom: 4,
+        insetTop: (options.rowHeight ?? 30) > 20 ? 4 : 1,
+        insetBottom: (options.rowHeight ?? 30) > 20 ? 4 : 1,
       }),
       Plot.text(rows.filter((d) => !d.highlight), { x: 'value', y: 'label', text, dx: 6, textAnchor: 'start', fill: COLORS.city }),
       Plot.text(rows.filter((d) => d.highlight), { x: 'value', y: 'label', text, dx: 6, textAnchor: 'start', fill: COLORS.focus, fontWeight: 'bold' }),

@@ -187,12 +187,12 @@ export const qualityPage: Page = {
       <section class="panel">${figure(ctx, reasonChart, { headingLevel: 2 })}</section>
       ${section('reasons', zh.quality.rejectsHeading, reasonTable)}
       ${section('runs', zh.quality.runsHeading, runTable)}
-      ${latest ? section('files', zh.quality.filesHeading(latest.run_id), fileTable) : ''}
+      ${latest ? section('files', zh.quality.filesHeading(latest.run_id), html`<details><summary>${zh.quality.showFiles(files.length)}</summary>${fileTable}</details>`) : ''}
       ${latest
         ? section(
             'rejected-rows',
             zh.quality.rejectedRowsHeading(latest.run_id),
-            html`${rowsTable}${rejected.length > ROWS_SHOWN ? html`<p class="panel-intro">${zh.quality.moreRows(ROWS_SHOWN, rejected.length)}</p>` : ''}
+            html`<details${rejected.length <= 20 ? html` open` : ''}><summary>${zh.quality.showRows(rejected.length)}</summary>${rowsTable}</details>${rejected.length > ROWS_SHOWN ? html`<p class="panel-intro">${zh.quality.moreRows(ROWS_SHOWN, rejected.length)}</p>` : ''}
               ${rejectsCsv ? html`<p><a class="button-link" href="${rejectsCsv}" download>${zh.quality.downloadRejects}</a></p>` : ''}`,
           )
         : ''}

@@ -43,6 +43,11 @@ function pageCss(title: string): string {
   @bottom-center { content: ${quote('第 ')} counter(page) ${quote(' 页 / 共 ')} counter(pages) ${quote(' 页')}; font-size: 9pt; color: #52606d; } }`;
 }
 
+/** Today's date in Beijing time, 'YYYY-MM-DD' (the report's users are in Lishui). */
+function shanghaiToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 export async function renderReport(ctx: PageContext, options: ReportOptions): Promise<string> {
   const year = ctx.filters.year;
   const county = ctx.filters.county;
@@ -78,7 +83,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
       <p class="report-kicker">${zh.app.title}</p>
       <h1>${title}</h1>
       <p class="report-period">${zh.report.period(year)}</p>
-      <p class="report-meta">${options.asOf ? zh.app.asOf(formatDate(options.asOf)) : zh.app.noData}　${zh.report.generatedOn(formatDate(new Date().toISOString().slice(0, 10)))}</p>
+      <p class="report-meta">${options.asOf ? zh.app.asOf(formatDate(options.asOf)) : zh.app.noData}　${zh.report.generatedOn(formatDate(shanghaiToday()))}</p>
     </header>
     <h2>${zh.report.summaryHeading}</h2>
     <p class="report-summary">${zh.report.summaryText(count('green'), count('amber'), count('red'))}
@@ -171,11 +176,12 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
     })}
     ${chart({
       kind: 'bars',
-      title: zh.training.complianceTitle,
+      title: county ? zh.training.complianceTitleOffices(unitName) : zh.training.complianceTitle,
       description: zh.training.complianceDescription(year),
       width: CHART_WIDTH,
       data: [...byCounty].map(([code, v]) => ({ label: names.get(code) ?? code, value: v.complying / v.denominator })),
-      options: { format: 'percent', target: 1, targetLabel: zh.chart.target, max: 1 },
+      // a county's offices can be 30 and more: thinner bars so the page holds them
+      options: { format: 'percent', target: 1, targetLabel: zh.chart.target, max: 1, ...(byCounty.size > 12 ? { rowHeight: 14, fontSize: 10 } : {}) },
     })}
   </section>`;
 
