@@ -151,7 +151,7 @@ export class WarehouseHolder {
       }
     } finally {
       generation.inFlight--;
-      if (generation.retired && generation.inFlight === 0) this.#closeGeneration(generation);
+      if (generation.retired && generation.inFlight === 0) generation.close();
     }
   }
 
@@ -207,14 +207,10 @@ export class WarehouseHolder {
     this.#current = next;
     if (previous) {
       previous.retired = true;
-      if (previous.inFlight === 0) this.#closeGeneration(previous);
+      if (previous.inFlight === 0) previous.close();
     }
     this.#log.info('warehouse: opened', { file: this.file, generation: next.id });
     return true;
-  }
-
-  #closeGeneration(generation: Generation): void {
-    generation.close();
   }
 
   /** Stops watching and closes every connection once its requests have finished. */
@@ -226,7 +222,7 @@ export class WarehouseHolder {
     this.#current = undefined;
     if (current) {
       current.retired = true;
-      if (current.inFlight === 0) this.#closeGeneration(current);
+      if (current.inFlight === 0) current.close();
     }
   }
 }

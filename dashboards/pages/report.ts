@@ -8,7 +8,7 @@
 import { legendItems, type ChartPayload } from '../charts/kinds.ts';
 import { legendHtml, renderChartSvg } from '../charts/render.ts';
 import { dataTable } from '../components.ts';
-import { formatDate, formatNumber, formatPercent, formatScore } from '../format.ts';
+import { formatDate, formatNumber, formatScore } from '../format.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
 import { indicatorTable, indicatorTile, statusCell } from '../indicator-views.ts';
