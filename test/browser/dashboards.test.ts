@@ -7,7 +7,7 @@
 // - the report PDF has its four pages and the Chinese titles;
 // - screenshots of the main pages at 1440×900 go to artifacts/screenshots/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -209,6 +209,22 @@ describe('总览', () => {
       await bar.click();
       await page.waitForURL(`**/county/${county.code}**`);
       expect(await page.locator('h1').textContent()).toBe(county.name);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("downloads a chart as PNG, drawn in the browser from the chart's SVG", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    try {
+      await page.goto(`${app.url}/`, { waitUntil: 'networkidle' });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download-png="ranking"]')]);
+      expect(download.suggestedFilename()).toBe('ranking.png');
+      const file = path.join(dataDir, 'ranking.png');
+      await download.saveAs(file);
+      const bytes = readFileSync(file);
+      expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(bytes.readUInt32BE(16)).toBeGreaterThan(600); // width in pixels (drawn at 2×)
     } finally {
       await page.close();
     }
