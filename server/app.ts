@@ -3,7 +3,6 @@
 //   req.scope) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
 //   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { errorPage } from '../dashboards/layout.ts';
 import { NotFound } from '../dashboards/page.ts';
@@ -13,6 +12,7 @@ import { GenerationCache } from './cache.ts';
 import { HttpError, notFound } from './http/errors.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { PdfRenderer } from './pdf.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAssets } from './routes/assets.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIndicatorsApi } from './routes/indicators.ts';
@@ -28,6 +28,8 @@ export interface AppOptions {
   log?: Logger;
   pdf?: PdfRenderer;
   staleAfterDays?: number;
+  /** Served over TLS (directly or behind a proxy): HSTS and upgrade-insecure-requests. */
+  tls?: boolean;
   /**
    * The auth slot: runs before every route but the open ones (health, assets) and sets
    * `req.scope` (or refuses). Default: every request is a city-wide admin.
@@ -43,21 +45,6 @@ const everyoneIsCityAdmin: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const CONTENT_SECURITY_POLICY = {
-  defaultSrc: ["'self'"],
-  scriptSrc: ["'self'"],
-  // Plot's SVG carries a <style> element and style attributes
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:', 'blob:'],
-  fontSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  objectSrc: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  upgradeInsecureRequests: null,
-};
-
 export function createApp(options: AppOptions): express.Express {
   const context: AppContext = {
     warehouse: options.warehouse,
@@ -70,7 +57,7 @@ export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY }, strictTransportSecurity: false }));
+  app.use(securityHeaders({ tls: options.tls ?? false }));
 
   const open = Router();
   registerHealth(open, context);

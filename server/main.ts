@@ -22,7 +22,7 @@ const pdf = new PdfRenderer({ log });
 await ensureInitialAdmin(config, (message) => console.log(message)); // access area
 const auth = createAuth({ usersFile: config.usersFile, tls: config.tls }); // access area
 const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message })); // access area
-const app = createApp({ warehouse, assets, log, pdf, staleAfterDays: config.staleAfterDays, authenticate: auth.router, routes: [sqlConsole.routes] });
+const app = createApp({ warehouse, assets, log, pdf, tls: config.tls, staleAfterDays: config.staleAfterDays, authenticate: auth.router, routes: [sqlConsole.routes] });
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   console.log(zh.startup.listening(`http://localhost:${port}/`));

@@ -12,7 +12,6 @@ import { FailureLimiter } from './rate-limit.ts';
 import './request.ts';
 import { roleAtLeast, type Role } from './roles.ts';
 import { safeEqual } from './secrets.ts';
-import { securityHeaders } from './security-headers.ts';
 import { SessionStore } from './sessions.ts';
 import { UserStore, type User } from './users.ts';
 
@@ -100,7 +99,6 @@ export function createAuth(options: AuthOptions): Auth {
   const cookieBase = { httpOnly: true, sameSite: 'strict' as const, secure: options.tls };
 
   const router = express.Router();
-  router.use(securityHeaders({ tls: options.tls }));
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
   router.get('/login.css', (_req, res) => {

@@ -3,6 +3,7 @@
 // database written by the real writer, users made through the real store, and an HTTP server
 // on a free port. Until server/app.ts wires the real routes, the server is the auth router and
 // the console router on a tiny Express app, plus stand-ins for /api/health and /api/indicators.
+import { securityHeaders } from '../../server/http/security-headers.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -91,6 +92,7 @@ export async function startServer(world: World, options: ServerOptions = {}): Pr
   const exporter = new ParquetExporter({ tempDir: path.join(world.dataDir, 'tmp', 'console-export'), memoryLimit: '256MB' });
   const main = await openDatabase(world.warehouseFile, { readOnly: true, threads: 1 });
   const app = express();
+  app.use(securityHeaders({ tls: options.tls ?? false }));
   app.use(auth.router);
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok' });
