@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableSpec } from '../contract/exports.ts';
 import { FileRejection, fileMessages, type FileReasonCode } from '../contract/file-rejections.ts';
 import type { Project } from '../models/project.ts';
-import { runDataTests, runModels, type DataTestResult } from '../models/runner.ts';
+import { runDataTests, runModels, type DataTestResult, type ModelRunResult } from '../models/runner.ts';
 import { landCsv } from '../read/csv.ts';
 import type { CsvEncoding } from '../read/encoding.ts';
 import { resetLandingTables, type LandingMeta } from '../read/landing.ts';
@@ -37,6 +37,8 @@ export interface BatchLoadResult {
   files: FileLoadResult[];
   /** Seconds in the load-phase models (validation) for the whole batch. */
   validateSeconds: number;
+  /** Each load-phase model of the batch, with its seconds. */
+  models: ModelRunResult[];
   tests: DataTestResult[];
 }
 
@@ -62,15 +64,15 @@ export async function loadBatch(connection: DuckDBConnection, batch: Batch, opti
         Object.assign(result, { status: 'rejected', reasonCode: 'snapshot_rejected', message: fileMessages.snapshotRejected(failed.file.name), rowsRead: 0 });
       }
     }
-    return { files: results, validateSeconds: 0, tests: [] };
+    return { files: results, validateSeconds: 0, models: [], tests: [] };
   }
 
   const started = performance.now();
-  await runModels(connection, options.project, { phase: 'load' });
+  const models = await runModels(connection, options.project, { phase: 'load' });
   const tests = await runDataTests(connection, options.project, { phase: 'load' });
   const validateSeconds = (performance.now() - started) / 1000;
   for (const result of results) Object.assign(result, await countsFor(connection, result.file));
-  return { files: results, validateSeconds, tests: tests.map((t) => ({ ...t, subject: `${t.subject} (${batch.files.map((f) => f.name).join(', ')})` })) };
+  return { files: results, validateSeconds, models, tests: tests.map((t) => ({ ...t, subject: `${t.subject} (${batch.files.map((f) => f.name).join(', ')})` })) };
 }
 
 async function readFile(connection: DuckDBConnection, file: ClassifiedFile, options: BatchLoadOptions): Promise<FileLoadResult> {

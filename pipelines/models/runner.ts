@@ -7,6 +7,7 @@ import type { ColumnTest, Model, Phase, Project, Severity } from './project.ts';
 
 export interface ModelRunResult {
   relation: string;
+  phase: Phase;
   materialized: Model['materialized'];
   seconds: number;
   /** Rows the model holds after the run (for incremental: rows added by this batch). */
@@ -48,11 +49,31 @@ export async function runModels(
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
-    const result = { relation: model.relation, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows };
+    const result = { relation: model.relation, phase: model.phase, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows };
     results.push(result);
     options.onModel?.(result);
   }
   return results;
+}
+
+/** Seconds per model over many runs (load-phase models run once per batch). */
+export interface ModelTiming {
+  relation: string;
+  phase: Phase;
+  runs: number;
+  seconds: number;
+}
+
+/** Sums model runs per model, slowest first: what a run summary shows to say where time went. */
+export function modelTimings(runs: readonly ModelRunResult[]): ModelTiming[] {
+  const byRelation = new Map<string, ModelTiming>();
+  for (const run of runs) {
+    const timing = byRelation.get(run.relation) ?? { relation: run.relation, phase: run.phase, runs: 0, seconds: 0 };
+    timing.runs += 1;
+    timing.seconds += run.seconds;
+    byRelation.set(run.relation, timing);
+  }
+  return [...byRelation.values()].sort((a, b) => b.seconds - a.seconds);
 }
 
 async function materialize(connection: DuckDBConnection, model: Model): Promise<number> {

@@ -17,7 +17,7 @@ import type { Config } from '../config.ts';
 import type { ClassifiedName } from '../contract/exports.ts';
 import { loadBatch, type FileLoadResult } from '../load/batch.ts';
 import { loadProject, type Project } from '../models/project.ts';
-import { blockingFailures, prepareWarehouse, runDataTests, runModels, type DataTestResult } from '../models/runner.ts';
+import { blockingFailures, modelTimings, prepareWarehouse, runDataTests, runModels, type DataTestResult, type ModelRunResult, type ModelTiming } from '../models/runner.ts';
 import { createPersonKeyMacro, loadOrCreateSecret } from '../pii/person-key.ts';
 import { attachStaging } from '../read/landing.ts';
 import { planBatches, type SetAside, type SourceFile } from '../sources/batches.ts';
@@ -68,6 +68,8 @@ export interface RefreshResult {
   files: FileReport[];
   pulls: PullResult[];
   tests: DataTestResult[];
+  /** Seconds per SQL model over the run, slowest first. */
+  models: ModelTiming[];
   rowsLoaded: number;
   rowsRejected: number;
   rejectedByReason: Record<string, number>;
@@ -123,6 +125,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     files: [],
     pulls: [],
     tests: [],
+    models: [],
     rowsLoaded: 0,
     rowsRejected: 0,
     rejectedByReason: {},
@@ -161,6 +164,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
 
     let loadSeq = await maxLoadSeq(connection);
     const loadTests: DataTestResult[] = [];
+    const modelRuns: ModelRunResult[] = [];
     const total = plan.batches.reduce((n, b) => n + b.files.length, 0);
     let index = 0;
     for (const batch of plan.batches) {
@@ -174,6 +178,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
       stages.add('read', loaded.files.reduce((s, f) => s + f.readSeconds, 0));
       stages.add('validate', loaded.validateSeconds);
       loadTests.push(...loaded.tests);
+      modelRuns.push(...loaded.models);
       for (const fileResult of loaded.files) {
         const report = loadedReport(fileResult, loaded.validateSeconds / loaded.files.length);
         result.files.push(report);
@@ -183,7 +188,8 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
       }
     }
 
-    await stages.time('build', () => runModels(connection, project, { phase: 'build' }));
+    modelRuns.push(...(await stages.time('build', () => runModels(connection, project, { phase: 'build' }))));
+    result.models = modelTimings(modelRuns);
     const buildTests = await stages.time('tests', () => runDataTests(connection, project, { phase: 'build' }));
     result.tests = [...loadTests, ...buildTests];
     const blocking = blockingFailures(result.tests);

@@ -31,6 +31,8 @@ export function formatSummary(result: RefreshResult): string {
   const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
   const stages = STAGES.filter((s) => result.stages[s] >= 0.0005).map((s) => `${STAGE_TEXT[s]} ${result.stages[s].toFixed(1)}`);
   lines.push(`用时 ${seconds.toFixed(1)} 秒（${stages.join(' / ')}）`);
+  const slowest = result.models.slice(0, 3).filter((m) => m.seconds >= 0.05);
+  if (slowest.length > 0) lines.push(`　最慢的模型：${slowest.map((m) => `${m.relation} ${m.seconds.toFixed(1)} 秒${m.runs > 1 ? `（${m.runs} 次）` : ''}`).join('，')}`);
   if (result.published) lines.push(`仓库：${result.warehouseFile}`);
 
   const unknown = result.files.filter((f) => f.status === 'unknown');
