@@ -8,22 +8,8 @@ import {
   type DuckDBDataChunk,
   type DuckDBType,
 } from '@duckdb/node-api';
-import {
-  Bool,
-  DateDay,
-  Field,
-  Float64,
-  Int32,
-  Int64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimestampMillisecond,
-  Utf8,
-  vectorFromArray,
-  type DataType,
-} from 'apache-arrow';
+import { Field, makeData, RecordBatch, Schema, Struct, vectorFromArray } from 'apache-arrow';
+import { arrowType, arrowValue, type ColumnType } from '../http/arrow.ts';
 
 export interface ResultColumn {
   name: string;
@@ -94,35 +80,38 @@ export function csvLines(rows: JsonCell[][]): string {
   return out;
 }
 
-function arrowType(kind: ColumnKind, type: string): DataType {
-  switch (kind) {
+/** The column type of server/http/arrow.ts that carries a console column. */
+function tableColumnType(column: ResultColumn): ColumnType {
+  switch (column.kind) {
     case 'integer':
-      return /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT)$/.test(type) ? new Int32() : new Int64();
+      return /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT)$/.test(column.type) ? 'INTEGER' : 'BIGINT';
     case 'number':
-      return new Float64();
+      return 'DOUBLE';
     case 'boolean':
-      return new Bool();
+      return 'BOOLEAN';
     case 'date':
-      return new DateDay();
+      return 'DATE';
     case 'timestamp':
-      return new TimestampMillisecond();
-    default:
-      return new Utf8();
+      return 'TIMESTAMP';
+    case 'text':
+      return 'VARCHAR';
+    case 'other':
+      return 'JSON';
   }
 }
 
 /** The Arrow schema of a result (every field nullable). */
 export function arrowSchema(columns: ResultColumn[]): Schema {
-  return new Schema(columns.map((c) => new Field(c.name, arrowType(c.kind, c.type), true)));
+  return new Schema(columns.map((c) => new Field(c.name, arrowType(tableColumnType(c)), true)));
 }
 
 /** One Arrow record batch of a chunk, in `schema`. */
 export function arrowBatch(schema: Schema, columns: ResultColumn[], chunk: DuckDBDataChunk): RecordBatch {
   const js = chunk.convertColumns(JSDuckDBValueConverter) as unknown[][];
   const vectors = columns.map((column, i) => {
-    const field = schema.fields[i]!;
-    const values = (js[i] ?? []).map((v) => arrowValue(column.kind, field.type, v));
-    return vectorFromArray(values, field.type);
+    const type = tableColumnType(column);
+    const values = (js[i] ?? []).map((v) => arrowValue(type, type === 'INTEGER' || type === 'DOUBLE' ? toNumber(v) : v));
+    return vectorFromArray(values, schema.fields[i]!.type);
   });
   const data = makeData({
     type: new Struct(schema.fields),
@@ -133,22 +122,6 @@ export function arrowBatch(schema: Schema, columns: ResultColumn[], chunk: DuckD
   return new RecordBatch(schema, data);
 }
 
-function arrowValue(kind: ColumnKind, type: DataType, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  switch (kind) {
-    case 'integer':
-      if (type instanceof Int64) return typeof value === 'bigint' ? BigInt.asIntN(64, value) : BigInt(value as number);
-      return Number(value);
-    case 'number':
-      return Number(value);
-    case 'boolean':
-      return Boolean(value);
-    case 'date':
-    case 'timestamp':
-      return value instanceof Date ? value : new Date(String(value));
-    case 'text':
-      return String(value);
-    default:
-      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  }
+function toNumber(value: unknown): unknown {
+  return value === null || value === undefined ? value : Number(value);
 }

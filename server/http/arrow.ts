@@ -23,7 +23,7 @@ export interface TableColumn {
   type: ColumnType;
 }
 
-function arrowType(type: ColumnType): DataType {
+export function arrowType(type: ColumnType): DataType {
   switch (type) {
     case 'VARCHAR':
     case 'JSON':
@@ -45,18 +45,19 @@ function arrowType(type: ColumnType): DataType {
   }
 }
 
-function arrowValue(type: ColumnType, value: unknown): unknown {
+export function arrowValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'DATE':
       // 'YYYY-MM-DD' is a calendar date: midnight UTC, never a local time zone
-      return new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
+      return value instanceof Date ? value : new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
     case 'TIMESTAMP':
       return value instanceof Date ? value : new Date(String(value));
     case 'BIGINT':
-      return BigInt(value as number | bigint | string);
+      // UBIGINT and HUGEINT results wrap as Int64 does, rather than throw
+      return BigInt.asIntN(64, BigInt(value as number | bigint | string));
     case 'JSON':
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      return typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     default:
       return value;
   }
