@@ -27,6 +27,7 @@ import { openDatabase, queryRows, quoteLiteral, type Database } from '../warehou
 import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { writeAuditRows } from './audit.ts';
+import { finishedJournal, journalDirFor, startedJournal, writeRunJournal } from './journal.ts';
 import { StageClock, type StageEvent, type StageName } from './stages.ts';
 
 export type RunTrigger = 'cli' | 'schedule' | 'api' | 'rebuild';
@@ -131,6 +132,9 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     rejectedByReason: {},
     archiveProblems: [],
   };
+  // The run journal (journal.ts): the only record of a run that is never published.
+  const journalDir = journalDirFor(config.dataDir);
+  await writeRunJournal(journalDir, startedJournal({ runId, trigger, startedAt }));
   let db: Database | undefined;
   const toArchive: { report: FileReport; path: string }[] = [];
   try {
@@ -239,6 +243,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
   }
   result.finishedAt = now();
   result.stages = stages.toJSON();
+  await writeRunJournal(journalDir, finishedJournal(result));
   return result;
 }
 
