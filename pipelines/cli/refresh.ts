@@ -2,7 +2,9 @@
 // when the run is success or partial, 1 when nothing could be published, 2 on a usage error.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { loadConfig } from '../config.ts';
+import { finishedJournal } from '../run/journal.ts';
 import { createProgressPrinter } from '../run/progress.ts';
 import { runRefresh } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
@@ -37,6 +39,8 @@ async function main(): Promise<number> {
   const result = await runRefresh({ config, trigger: 'cli', onProgress: (event) => printer.onProgress(event) });
   printer.done();
   process.stdout.write(`${formatSummary(result)}\n`);
+  // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
+  await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
   return result.published ? 0 : 1;
 }
 
