@@ -1,26 +1,43 @@
-// `npm run refresh -- --inbox DIR --db FILE`: one refresh, then exit (interfaces.md). Exit 0
-// when the run is success or partial, 1 when nothing could be published, 2 on a usage error.
+// `npm run refresh -- --inbox DIR --db FILE`: one refresh, then exit (interfaces.md).
+// `npm run refresh -- --rebuild`: a new warehouse from the archive alone (run/rebuild.ts).
+// Exit codes: 0 published (success or partial); 1 nothing published; 2 usage error; 3 another
+// refresh holds the lock; 130 / 143 stopped by SIGINT / SIGTERM before publishing.
+// Internal: `--trigger schedule|api` and env REFRESH_LOCK_HELD=1 are for the server, which
+// spawns this command holding the lock on the child's behalf.
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { loadConfig } from '../config.ts';
 import { finishedJournal } from '../run/journal.ts';
+import { RefreshBusyError } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
-import { runRefresh } from '../run/refresh.ts';
+import { runRefresh, type PausePoint, type RunTrigger } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
 
-const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件]
-  --inbox  读取导出文件的收件箱（默认 DATA_DIR/inbox）
-  --db     要刷新的仓库文件（默认 DATA_DIR/warehouse/warehouse.duckdb）`;
+const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] [--rebuild]
+  --inbox    读取导出文件的收件箱（默认 DATA_DIR/inbox）
+  --db       要刷新的仓库文件（默认 DATA_DIR/warehouse/warehouse.duckdb）
+  --rebuild  只用归档（DATA_DIR/archive）中的文件重建一个新仓库并发布，不移动任何文件`;
+
+const TRIGGERS: readonly RunTrigger[] = ['cli', 'schedule', 'api'];
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<number> {
-  let values: { inbox?: string; db?: string; help?: boolean };
+  let values: { inbox?: string; db?: string; trigger?: string; rebuild?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { inbox: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        inbox: { type: 'string' },
+        db: { type: 'string' },
+        trigger: { type: 'string' },
+        rebuild: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
+    if (values.trigger !== undefined && !TRIGGERS.includes(values.trigger as RunTrigger)) throw new Error(`--trigger 只能是 ${TRIGGERS.join('、')}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -35,13 +52,67 @@ async function main(): Promise<number> {
     ...(values.inbox ? { inboxDir: path.resolve(base, values.inbox) } : {}),
     ...(values.db ? { warehouseFile: path.resolve(base, values.db) } : {}),
   });
+
+  // SIGTERM / SIGINT: abandon cleanly before the publishing rename, finish archiving after it.
+  // A second signal exits at once; the next run removes what is left.
+  const stop = new AbortController();
+  let stoppedBy: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) process.exit(SIGNAL_EXIT[signal] ?? 1);
+    stoppedBy = signal;
+    process.stderr.write('\n收到停止信号：尚未发布则中止本次刷新（仓库保持原样）；已发布则归档完毕后退出。再按一次立即退出。\n');
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   const printer = createProgressPrinter(process.stderr);
-  const result = await runRefresh({ config, trigger: 'cli', onProgress: (event) => printer.onProgress(event) });
+  let result;
+  try {
+    result = await runRefresh({
+      config,
+      trigger: (values.trigger as RunTrigger | undefined) ?? 'cli',
+      rebuild: values.rebuild === true,
+      lockHeld: process.env.REFRESH_LOCK_HELD === '1',
+      signal: stop.signal,
+      onProgress: (event) => printer.onProgress(event),
+      ...(process.env.REFRESH_PAUSE_AT ? { pauseAt: (point: PausePoint) => pauseForTest(point, stop.signal) } : {}),
+    });
+  } catch (error) {
+    printer.done();
+    if (error instanceof RefreshBusyError) {
+      process.stderr.write(`${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
   printer.done();
   process.stdout.write(`${formatSummary(result)}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
-  return result.published ? 0 : 1;
+  if (result.published) return 0;
+  return result.abandoned && stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? 1) : 1;
+}
+
+/**
+ * TEST HOOK (inert in production: only with env REFRESH_PAUSE_AT=<point>): at that point the
+ * run prints `REFRESH_PAUSED <point> <pid>` on stderr and waits for a line on stdin (or its
+ * end, or a stop signal), so that tests can kill or stop the process at a known place.
+ */
+async function pauseForTest(point: PausePoint, signal: AbortSignal): Promise<void> {
+  if (process.env.REFRESH_PAUSE_AT !== point || signal.aborted) return;
+  process.stderr.write(`REFRESH_PAUSED ${point} ${process.pid}\n`);
+  await new Promise<void>((resolve) => {
+    const lines = readline.createInterface({ input: process.stdin });
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      lines.close();
+      resolve();
+    };
+    lines.once('line', done);
+    lines.once('close', done);
+    signal.addEventListener('abort', done);
+  });
 }
 
 main().then(

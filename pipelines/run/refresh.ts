@@ -1,14 +1,19 @@
 // One refresh of the warehouse, as named stages:
-//   prepare   copy the published warehouse W to W.build-<run_id>, open it, init SQL, macros
+//   (lock)    W's refresh lock (lock.ts), unless the caller holds it for this run
+//   prepare   remove what killed runs left beside W, copy the published warehouse W to
+//             W.build-<run_id> (a rebuild starts empty), open it, init SQL, macros
 //   sources   pull configured URLs into the inbox, list it, hash, classify, plan batches
+//             (a rebuild lists the archive instead, run by run: rebuild.ts)
 //   read      per batch: decode and read the files into the in-memory landing tables
 //   validate  per batch: the load-phase models (typing, reasons, history) and staging tests
 //   build     the build-phase models (latest versions, marts)
 //   tests     the data tests; a failing `error` test stops the run before publishing
-//   publish   audit rows, CHECKPOINT, close, rename(2) over W
+//   publish   analyst copy, audit rows, CHECKPOINT, close, keep W in W.history/, rename(2) the
+//             build over W, prune the history (history.ts)
 //   archive   move what was read out of the inbox
-// Nothing is published unless every stage before `publish` succeeded; a failed run leaves W as
-// it was and removes its build file.
+// Nothing is published unless every stage before `publish` succeeded; a failed, stopped or
+// killed run leaves W as it was and the inbox files where they were; its build file is removed
+// (by the run itself, or by the next one when it was killed).
 import { randomBytes } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
@@ -26,6 +31,9 @@ import { listInbox, sha256File } from '../sources/inbox.ts';
 import { openDatabase, queryRows, quoteLiteral, type Database } from '../warehouse/duckdb.ts';
 import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
 import { archiveFile, archiveName } from './archive.ts';
+import { keepInHistory, publishedRunIdOf, pruneHistory, readPublishedRunId, removeLeftovers } from './history.ts';
+import { acquireRefreshLock } from './lock.ts';
+import { archiveRounds } from './rebuild.ts';
 import { writeAuditRows } from './audit.ts';
 import { finishedJournal, journalDirFor, startedJournal, writeRunJournal } from './journal.ts';
 import { StageClock, type StageEvent, type StageName } from './stages.ts';
@@ -78,6 +86,8 @@ export interface RefreshResult {
   message?: string;
   /** Files that could not be moved to the archive after publishing (they stay in the inbox). */
   archiveProblems: string[];
+  /** Stopped by a signal before publishing (see RefreshOptions.signal). */
+  abandoned?: true;
 }
 
 export type ProgressEvent =
@@ -98,22 +108,71 @@ export interface RefreshOptions {
   /** For tests of the HTTP source. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /**
+   * The caller already holds W's refresh lock for this run (the server, for a child it spawned);
+   * otherwise the run takes it first and throws RefreshBusyError when another run holds it.
+   */
+  lockHeld?: boolean;
+  /** A new warehouse from the archive alone (trigger `rebuild`); nothing is moved. */
+  rebuild?: boolean;
+  /**
+   * Stops the run (SIGTERM, SIGINT): before the publishing rename it is abandoned — nothing
+   * published, build file removed, inbox untouched; after it, archiving finishes first.
+   */
+  signal?: AbortSignal;
+  /**
+   * TEST HOOK, inert unless set: awaited at named points of the run so that tests can kill or
+   * stop the process there (the CLI wires it to env REFRESH_PAUSE_AT). `locked`: lock taken;
+   * `read`: first batch loaded; `build`: build models done, before the data tests; `publish`:
+   * build file closed, right before the rename; `archive`: after the rename, before archiving.
+   */
+  pauseAt?: (point: PausePoint) => Promise<void>;
 }
 
 /** Thrown inside the run when it must not publish; its message is the run's message. */
 class RunFailure extends Error {}
+
+/** Where a run may be held by the test hook `pauseAt` (see RefreshOptions). */
+export type PausePoint = 'locked' | 'read' | 'build' | 'publish' | 'archive';
+
+export const ABANDONED_MESSAGE = '刷新已按停止信号中止，未发布；仓库保持原样，收件箱中的文件留待下次运行。';
 
 export async function runRefresh(options: RefreshOptions): Promise<RefreshResult> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const runId = newRunId(startedAt);
-  const trigger = options.trigger ?? 'cli';
+  const trigger: RunTrigger = options.rebuild ? 'rebuild' : (options.trigger ?? 'cli');
+  const warehouseFile = config.warehouseFile;
+  // Before anything is recorded: a run that finds another one going leaves no trace.
+  const lock = options.lockHeld ? undefined : await acquireRefreshLock(warehouseFile, { trigger, runId });
+  try {
+    return await runLocked(options, { runId, trigger, startedAt, now });
+  } finally {
+    await lock?.release();
+  }
+}
+
+interface RunIdentity {
+  runId: string;
+  trigger: RunTrigger;
+  startedAt: Date;
+  now: () => Date;
+}
+
+async function runLocked(options: RefreshOptions, identity: RunIdentity): Promise<RefreshResult> {
+  const { config } = options;
+  const { runId, trigger, startedAt, now } = identity;
   const emit = options.onProgress ?? (() => {});
   const stages = new StageClock(emit);
   const warehouseFile = config.warehouseFile;
   const buildFile = `${warehouseFile}.build-${runId}`;
-  const tmpDir = path.join(config.dataDir, 'tmp', runId);
+  // Beside the build file, so that the next run removes it with the build if this one is killed.
+  const tmpDir = `${buildFile}.read`;
+  const signal = options.signal;
+  const pause = async (point: PausePoint) => {
+    await options.pauseAt?.(point);
+  };
   const result: RefreshResult = {
     runId,
     trigger,
@@ -136,13 +195,33 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
   const journalDir = journalDirFor(config.dataDir);
   await writeRunJournal(journalDir, startedJournal({ runId, trigger, startedAt }));
   let db: Database | undefined;
+  // A stop asked for before the rename abandons the run; the query running is interrupted.
+  const onAbort = () => {
+    if (!result.published) db?.connection.interrupt();
+  };
+  signal?.addEventListener('abort', onAbort);
+  const stopIfAsked = () => {
+    if (signal?.aborted) throw new RunAbandoned(ABANDONED_MESSAGE);
+  };
   const toArchive: { report: FileReport; path: string }[] = [];
   try {
+    await pause('locked');
+    stopIfAsked();
     const project = options.project ?? loadProject();
-    db = await stages.time('prepare', () => openBuild({ config, project, buildFile, runId, secret: options.secret }));
+    let previousRunId: string | undefined;
+    db = await stages.time('prepare', async () => {
+      // We hold the lock: whatever a killed run left beside W is nobody's now.
+      await removeLeftovers(warehouseFile, runId);
+      return openBuild({ config, project, buildFile, runId, secret: options.secret, fresh: options.rebuild === true });
+    });
     const connection = db.connection;
+    previousRunId = options.rebuild ? await readPublishedRunId(warehouseFile) : await publishedRunIdOf(connection);
+    stopIfAsked();
 
-    const plan = await stages.time('sources', async () => {
+    // What the warehouse has loaded: file id -> the run that loaded it (archive names carry it).
+    const loadedBy = options.rebuild ? new Map<string, string>() : await loadedFiles(connection);
+    const rounds = await stages.time('sources', async () => {
+      if (options.rebuild) return (await archiveRounds(config.archiveDir)).map((round) => round.files);
       result.pulls = await pullUrls(config.sourceUrls, {
         inboxDir: config.inboxDir,
         timeoutMs: config.sourceTimeoutMs,
@@ -155,71 +234,105 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
       for (const file of await listInbox(config.inboxDir)) {
         files.push({ ...file, fileId: await sha256File(file.path), source: pulledFrom.get(file.name) ?? 'inbox' });
       }
-      const loaded = await queryRows<{ file_id: string }>(connection, "SELECT DISTINCT file_id FROM audit.files WHERE status = 'loaded'");
-      return planBatches(files, new Set(loaded.map((r) => r.file_id)));
+      return [files];
     });
-
-    for (const aside of plan.setAside) {
-      const report = setAsideReport(aside);
-      result.files.push(report);
-      emit({ type: 'file-end', report });
-      if (!aside.keepInInbox) toArchive.push({ report, path: aside.file.path });
-    }
+    // In a rebuild a report names the archived file it read; nothing is moved.
+    const fromArchive = (report: FileReport, file: string) => {
+      if (options.rebuild) report.archivedAs = path.relative(config.archiveDir, file).split(path.sep).join('/');
+    };
 
     let loadSeq = await maxLoadSeq(connection);
     const loadTests: DataTestResult[] = [];
     const modelRuns: ModelRunResult[] = [];
-    const total = plan.batches.reduce((n, b) => n + b.files.length, 0);
+    const total = rounds.reduce((n, files) => n + planBatches(files, new Set(loadedBy.keys())).batches.reduce((m, b) => m + b.files.length, 0), 0);
     let index = 0;
-    for (const batch of plan.batches) {
-      for (const file of batch.files) emit({ type: 'file-start', file: file.name, index: ++index, total });
-      const loaded = await loadBatch(connection, batch, {
-        project,
-        tmpDir,
-        nextLoadSeq: () => ++loadSeq,
-        onFileProgress: (file, progress) => emit({ type: 'file-progress', file: file.name, ...progress }),
-      });
-      stages.add('read', loaded.files.reduce((s, f) => s + f.readSeconds, 0));
-      stages.add('validate', loaded.validateSeconds);
-      loadTests.push(...loaded.tests);
-      modelRuns.push(...loaded.models);
-      for (const fileResult of loaded.files) {
-        const report = loadedReport(fileResult, loaded.validateSeconds / loaded.files.length);
+    let pausedInLoad = false;
+    for (const files of rounds) {
+      const plan = planBatches(files, new Set(loadedBy.keys()));
+      for (const aside of plan.setAside) {
+        const report = setAsideReport(aside);
+        fromArchive(report, aside.file.path);
         result.files.push(report);
         emit({ type: 'file-end', report });
-        // A file rejected for its partner's sake waits in the inbox for the partner's fix.
-        if (fileResult.reasonCode !== 'snapshot_rejected') toArchive.push({ report, path: fileResult.file.path });
+        if (!aside.keepInInbox && !options.rebuild) toArchive.push({ report, path: aside.file.path });
+      }
+      for (const batch of plan.batches) {
+        stopIfAsked();
+        for (const file of batch.files) emit({ type: 'file-start', file: file.name, index: ++index, total });
+        const loaded = await loadBatch(connection, batch, {
+          project,
+          tmpDir,
+          nextLoadSeq: () => ++loadSeq,
+          onFileProgress: (file, progress) => emit({ type: 'file-progress', file: file.name, ...progress }),
+        });
+        stages.add('read', loaded.files.reduce((s, f) => s + f.readSeconds, 0));
+        stages.add('validate', loaded.validateSeconds);
+        loadTests.push(...loaded.tests);
+        modelRuns.push(...loaded.models);
+        for (const fileResult of loaded.files) {
+          const report = loadedReport(fileResult, loaded.validateSeconds / loaded.files.length);
+          fromArchive(report, fileResult.file.path);
+          result.files.push(report);
+          emit({ type: 'file-end', report });
+          if (fileResult.status === 'loaded') loadedBy.set(fileResult.file.fileId, runId);
+          // A file rejected for its partner's sake waits in the inbox for the partner's fix.
+          if (fileResult.reasonCode !== 'snapshot_rejected' && !options.rebuild) toArchive.push({ report, path: fileResult.file.path });
+        }
+        if (!pausedInLoad) {
+          pausedInLoad = true;
+          await pause('read');
+        }
       }
     }
+    stopIfAsked();
 
     modelRuns.push(...(await stages.time('build', () => runModels(connection, project, { phase: 'build' }))));
     result.models = modelTimings(modelRuns);
+    await pause('build');
+    stopIfAsked();
     const buildTests = await stages.time('tests', () => runDataTests(connection, project, { phase: 'build' }));
     result.tests = [...loadTests, ...buildTests];
     const blocking = blockingFailures(result.tests);
     if (blocking.length > 0) {
       throw new RunFailure(`数据测试未通过：${blocking.map((t) => `${t.name}（${t.status === 'error' ? t.message : `${t.failures} 行`}）`).join('；')}`);
     }
+    stopIfAsked();
 
-    for (const item of toArchive) item.report.archivedAs = archiveName(item.report.name, item.report.fileId, startedAt);
+    for (const item of toArchive) {
+      // A file skipped as already loaded is archived under the run that loaded it.
+      const loader = item.report.status === 'skipped' ? (loadedBy.get(item.report.fileId) ?? runId) : runId;
+      item.report.archivedAs = archiveName(item.report.name, item.report.fileId, startedAt, loader);
+    }
     Object.assign(result, totals(result.files));
     result.status = runStatus(result);
     result.message = attentionMessage(result);
 
     await stages.time('publish', async () => {
-      result.finishedAt = now();
-      result.stages = stages.toJSON();
-      await writeAuditRows(connection, result);
+      const publishStarted = performance.now();
       // The analyst copy (marts only) for the SQL console; audit.publication in W names it.
       await writeAnalystDatabase(connection, analystFileFor(warehouseFile, runId), { project });
+      // audit.runs is written inside the file it describes, before the file is published: it
+      // records `publish` up to here (analyst copy and audit rows; the CHECKPOINT and rename that
+      // follow are not in it) and no `archive` (null). The full timings are in the run's
+      // result, its summary and its journal.
+      result.finishedAt = now();
+      const auditStages: Record<string, number | null> = { ...stages.toJSON(), publish: round3((performance.now() - publishStarted) / 1000), archive: null };
+      await writeAuditRows(connection, result, auditStages);
       await connection.run('CHECKPOINT');
       db!.close();
       db = undefined;
+      await pause('publish');
+      stopIfAsked();
       await mkdir(path.dirname(warehouseFile), { recursive: true });
+      // Blue/green: the outgoing warehouse stays in the history (a hard link: instant).
+      if (existsSync(warehouseFile)) await keepInHistory(warehouseFile, previousRunId ?? `${runId.slice(0, 16)}-000000`);
       await rename(buildFile, warehouseFile);
       result.published = true;
+      await pruneHistory(warehouseFile, { keep: config.keepWarehouses, currentRunId: runId }).catch(() => undefined);
     });
 
+    // Past the rename a stop signal no longer abandons: the files read are archived first.
+    await pause('archive');
     await stages.time('archive', async () => {
       for (const item of toArchive) {
         try {
@@ -231,12 +344,19 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
     });
   } catch (error) {
     result.status = 'failed';
-    result.message = maskIdLike(error instanceof Error ? error.message : String(error));
+    if (error instanceof RunAbandoned || (signal?.aborted && !result.published)) {
+      result.abandoned = true;
+      result.message = ABANDONED_MESSAGE;
+    } else {
+      result.message = maskIdLike(error instanceof Error ? error.message : String(error));
+    }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     db?.close();
     if (!result.published) {
       await rm(buildFile, { force: true });
       await rm(`${buildFile}.wal`, { force: true });
+      await rm(`${buildFile}.tmp`, { recursive: true, force: true });
       await rm(analystFileFor(warehouseFile, runId), { force: true });
     }
     await rm(tmpDir, { recursive: true, force: true });
@@ -247,19 +367,37 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
   return result;
 }
 
+/** The run was stopped by a signal before it published. */
+class RunAbandoned extends RunFailure {}
+
+function round3(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+/** Files the warehouse has loaded, each with the run that loaded it first. */
+async function loadedFiles(connection: Database['connection']): Promise<Map<string, string>> {
+  const rows = await queryRows<{ file_id: string; run_id: string }>(
+    connection,
+    "SELECT file_id, min(run_id) AS run_id FROM audit.files WHERE status = 'loaded' GROUP BY file_id",
+  );
+  return new Map(rows.map((r) => [r.file_id, r.run_id]));
+}
+
 interface OpenBuildOptions {
   config: Config;
   project: Project;
   buildFile: string;
   runId: string;
   secret: Buffer | undefined;
+  /** A new, empty warehouse (rebuild) instead of a copy of W. */
+  fresh: boolean;
 }
 
-/** The build copy of the published warehouse, ready for loading. */
+/** The build copy of the published warehouse (or a new one), ready for loading. */
 async function openBuild(options: OpenBuildOptions): Promise<Database> {
   const { config, buildFile } = options;
   await mkdir(path.dirname(buildFile), { recursive: true });
-  if (existsSync(config.warehouseFile)) await copyFile(config.warehouseFile, buildFile, constants.COPYFILE_EXCL);
+  if (!options.fresh && existsSync(config.warehouseFile)) await copyFile(config.warehouseFile, buildFile, constants.COPYFILE_EXCL);
   const db = await openDatabase(buildFile, { memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   try {
     await attachStaging(db.connection);
