@@ -35,6 +35,8 @@ export interface PageContext {
   path: string;
   /** Days after which a county's export counts as stale (config.staleAfterDays). */
   staleAfterDays: number;
+  /** DATA_DIR/runs, the run journals (the 数据质量 page's run history); absent: none. */
+  runJournalDir?: string | null;
 }
 
 export interface Breadcrumb {
@@ -60,6 +62,11 @@ export interface Page {
   /** Express route path, e.g. '/county/:code'. */
   path: string;
   render(ctx: PageContext, params: Record<string, string>): Promise<PageOutput>;
+  /**
+   * What else than the warehouse generation the rendered page depends on (pages are cached per
+   * generation): e.g. the run journals, which change without a new warehouse.
+   */
+  cacheKey?(ctx: PageContext): Promise<string>;
 }
 
 /** A link that keeps the year (and the county filter where given). */

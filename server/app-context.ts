@@ -15,6 +15,8 @@ export interface AppContext {
   pdf: PdfRenderer;
   /** Days after which a county's newest export of a kind counts as stale. */
   staleAfterDays: number;
+  /** DATA_DIR/runs, the run journals (pipelines/run/journal.ts); null: the history is audit.runs alone. */
+  runJournalDir: string | null;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

@@ -19,6 +19,7 @@ import { registerIndicatorsApi } from './routes/indicators.ts';
 import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
+import { registerRunsApi } from './routes/runs.ts';
 import { CITY_WIDE_ADMIN } from './scope.ts';
 import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
 
@@ -30,6 +31,8 @@ export interface AppOptions {
   staleAfterDays?: number;
   /** Served over TLS (directly or behind a proxy): HSTS and upgrade-insecure-requests. */
   tls?: boolean;
+  /** DATA_DIR/runs: the run journals that GET /api/runs and 数据质量 merge with audit.runs. */
+  runJournalDir?: string;
   /**
    * The auth slot: runs before every route but the open ones (health, assets) and sets
    * `req.scope` (or refuses). Default: every request is a city-wide admin.
@@ -53,6 +56,7 @@ export function createApp(options: AppOptions): express.Express {
     log: options.log ?? silentLogger,
     pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
     staleAfterDays: options.staleAfterDays ?? 45,
+    runJournalDir: options.runJournalDir ?? null,
   };
   const app = express();
   app.disable('x-powered-by');
@@ -67,7 +71,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate ?? everyoneIsCityAdmin);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 

@@ -12,6 +12,9 @@ import { WarehouseHolder } from './warehouse.ts';
 import { createAuth } from './auth/auth.ts';
 import { ensureInitialAdmin } from './auth/users.ts';
 import { createConsoleService } from './console/routes.ts';
+// refresh area (issue 6): schedule, POST /api/refresh, run history from the journals
+import { journalDirFor } from '../pipelines/run/journal.ts';
+import { createRefreshService } from './refresh/service.ts';
 
 const log = consoleLogger;
 const config = loadConfig();
@@ -22,7 +25,18 @@ const pdf = new PdfRenderer({ log });
 await ensureInitialAdmin(config, (message) => console.log(message)); // access area
 const auth = createAuth({ usersFile: config.usersFile, tls: config.tls }); // access area
 const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message })); // access area
-const app = createApp({ warehouse, assets, log, pdf, tls: config.tls, staleAfterDays: config.staleAfterDays, authenticate: auth.router, routes: [sqlConsole.routes] });
+const refresh = createRefreshService({ config, log, warehouse }); // refresh area
+const app = createApp({
+  warehouse,
+  assets,
+  log,
+  pdf,
+  tls: config.tls,
+  staleAfterDays: config.staleAfterDays,
+  runJournalDir: journalDirFor(config.dataDir), // refresh area
+  authenticate: auth.router,
+  routes: [sqlConsole.routes, refresh.routes],
+});
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   console.log(zh.startup.listening(`http://localhost:${port}/`));
@@ -33,6 +47,9 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info('shutting down', { signal });
+  // No new ticks; a running refresh child gets SIGTERM (it abandons cleanly before publishing,
+  // or finishes archiving after) and is waited for, while the server still answers.
+  await refresh.stop(); // refresh area
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await warehouse.close();

@@ -342,7 +342,7 @@ export const zh = {
     hours_out_of_range: '学时超过天数 × 24',
     duplicate_key: '文件内编号重复',
   } as Record<string, string>,
-  runStatus: { success: '成功', partial: '部分成功', failed: '失败' } as Record<string, string>,
+  runStatus: { success: '成功', partial: '部分成功', failed: '失败', killed: '中断', running: '进行中', skipped: '已跳过' } as Record<string, string>,
   runTrigger: { cli: '命令行', schedule: '定时任务', api: '接口', rebuild: '重建' } as Record<string, string>,
   fileStatus: { loaded: '已加载', rejected: '整体拒收', unknown: '无法识别', skipped: '已跳过' } as Record<string, string>,
   fileKind: {
@@ -413,7 +413,34 @@ export const zh = {
       format: '应为 json 或 csv',
       chart: '该页面没有这个图表',
       imageFormat: '应为 csv 或 svg',
+      limit: (max: number) => `应为 1 到 ${max} 之间的整数`,
     },
+  },
+  // Refresh from the server and the run history (server/refresh, GET /api/runs, 数据质量's run history)
+  refresh: {
+    busy: (who: string, since: string) => `另一次刷新正在进行（${who}，开始于 ${since}），请等它结束后再试。`,
+    holder: (trigger: string, pid: number, runId: string | null) => `${trigger}，进程 ${pid}${runId ? `，运行 ${runId}` : ''}`,
+    stopping: '服务正在停止，暂不接受新的刷新。',
+  },
+  runHistory: {
+    stages: { prepare: '准备', sources: '来源', read: '读取', validate: '校验', build: '构建', tests: '数据测试', publish: '发布', archive: '归档' } as Record<string, string>,
+    details: '详情',
+    stagesHeading: '各阶段用时',
+    filesHeading: '文件',
+    reasonsHeading: '拒收原因',
+    testsHeading: '数据测试',
+    testsSummary: (total: number, passed: number, failedError: number, failedWarn: number) =>
+      `共 ${total} 项，通过 ${passed} 项；错误级未通过 ${failedError} 项，警告级未通过 ${failedWarn} 项`,
+    noTests: '本次运行未执行数据测试。',
+    noFiles: '本次运行没有处理文件。',
+    testSeverity: { error: '错误级', warn: '警告级' } as Record<string, string>,
+    testStatus: { fail: '未通过', error: '无法执行', pass: '通过' } as Record<string, string>,
+    failures: (n: number) => `${n} 行不符`,
+    skipped: (ticks: number, holder: string) => `另一次刷新正在进行（${holder}），跳过 ${ticks} 次定时触发。`,
+    notPublished: '未发布（看板仍为上一次成功发布的数据）',
+    killed: '刷新进程中途终止，本次未发布；收件箱中的文件保留到下次刷新。',
+    running: '正在刷新…',
+    journalOnly: '仅见于运行记录',
   },
   startup: {
     generatingDemo: (dir: string) => `收件箱为空且没有数据仓库：正在生成丽水市示例数据到 ${dir} …`,

@@ -1,14 +1,17 @@
 // 数据质量 /quality — per county and source: the last export date and how fresh it is; rows
-// rejected by reason with the loader's Chinese messages; the run history and what the latest
-// run did with each file and which rows it rejected (file and row number, never the raw row).
+// rejected by reason with the loader's Chinese messages; the run history (published runs merged
+// with the run journals: failed, killed, running runs and skipped schedule ticks too, each with
+// its stages, files, rejects by reason and data tests) and what the latest published run did
+// with each file and which rows it rejected (file and row number, never the raw row).
 import type { ChartSpec } from '../charts/render.ts';
 import { dataTable, section } from '../components.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
 import { countyName, figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { reasonMessages, recentRuns, rejectedRows, runFiles } from '../queries/audit.ts';
 import { freshness, rejectionsByReason } from '../queries/marts.ts';
+import { runHistory, runHistoryStamp, type RunHistoryEntry } from '../queries/runs.ts';
 import { LAG_DAYS, freshnessOf } from '../status.ts';
 
 const SOURCES = ['offices', 'cases', 'training'];
@@ -17,20 +20,26 @@ const FRESHNESS_CLASS = { ok: 'green', lagging: 'amber', stale: 'red', missing: 
 
 /** Rejected rows listed on the page; the full list is the /api/rejects CSV. */
 const ROWS_SHOWN = 100;
+/** Runs in the history table; the full history is GET /api/runs (admins). */
+const RUNS_SHOWN = 20;
+const OUTCOME_CLASS: Record<string, string> = { success: 'green', partial: 'amber', failed: 'red', killed: 'red', running: 'none', skipped: 'none' };
 
 export const qualityPage: Page = {
   id: 'quality',
   path: '/quality',
+  // the journals change without a new warehouse (a failed run publishes nothing)
+  cacheKey: (ctx) => runHistoryStamp(ctx.runJournalDir ?? null, RUNS_SHOWN),
   async render(ctx: PageContext) {
     const year = ctx.filters.year;
     const county = ctx.filters.county;
-    const [fresh, reasons, messages, runs] = await Promise.all([
+    const [fresh, reasons, messages, published] = await Promise.all([
       freshness(ctx.db, county),
       rejectionsByReason(ctx.db, county),
       reasonMessages(ctx.connection, county),
-      recentRuns(ctx.connection, 20),
+      recentRuns(ctx.connection, 1),
     ]);
-    const latest = runs[0];
+    const runs = await runHistory({ connection: ctx.connection, journalDir: ctx.runJournalDir ?? null }, RUNS_SHOWN);
+    const latest = published[0];
     const [files, rejected] = latest ? await Promise.all([runFiles(ctx.connection, latest.run_id), rejectedRows(ctx.connection, latest.run_id, county)]) : [[], []];
 
     const counties = [...new Map(fresh.map((r) => [r.county_code, r.county_name])).entries()];
@@ -117,18 +126,21 @@ export const qualityPage: Page = {
         { label: zh.quality.columns.rowsLoaded, numeric: true },
         { label: zh.quality.columns.rowsRejected, numeric: true },
         { label: zh.quality.columns.message, wrap: true },
+        { label: zh.runHistory.details, wrap: true },
       ],
       rows: runs.map((r) => ({
+        ...(r.outcome === 'failed' || r.outcome === 'killed' ? { className: 'run-not-published' } : {}),
         cells: [
           html`<code>${r.run_id}</code>`,
           zh.runTrigger[r.trigger] ?? r.trigger,
           formatDateTime(r.started_at),
           r.seconds === null ? '—' : zh.quality.seconds(r.seconds),
-          html`<span class="status status-${r.status === 'success' ? 'green' : r.status === 'partial' ? 'amber' : 'red'}">${zh.runStatus[r.status] ?? r.status}</span>`,
-          formatNumber(r.files_loaded),
-          formatNumber(r.rows_loaded),
-          formatNumber(r.rows_rejected),
-          r.message ?? '',
+          html`<span class="status status-${OUTCOME_CLASS[r.outcome] ?? 'none'}" data-outcome="${r.outcome}">${zh.runStatus[r.outcome] ?? r.outcome}</span>`,
+          r.outcome === 'skipped' ? '—' : formatNumber(r.files_loaded),
+          r.outcome === 'skipped' ? '—' : formatNumber(r.rows_loaded),
+          r.outcome === 'skipped' ? '—' : formatNumber(r.rows_rejected),
+          runMessage(r),
+          r.outcome === 'skipped' ? '' : runDetails(r),
         ],
       })),
     });
@@ -207,3 +219,48 @@ export const qualityPage: Page = {
     };
   },
 };
+
+/** The run's message, with what a run that published nothing means for the dashboards. */
+function runMessage(run: RunHistoryEntry): string {
+  if (run.outcome === 'skipped' && run.skipped) {
+    const holder = run.skipped.holder;
+    const trigger = zh.runTrigger[holder.trigger] ?? holder.trigger;
+    return zh.runHistory.skipped(run.skipped.ticks, zh.refresh.holder(trigger, holder.pid, holder.run_id));
+  }
+  if (run.outcome === 'killed') return zh.runHistory.killed;
+  if (run.outcome === 'running') return zh.runHistory.running;
+  const parts = [run.message ?? ''];
+  if (!run.published) parts.push(zh.runHistory.notPublished);
+  return parts.filter(Boolean).join('；');
+}
+
+/** Stages, files, rejects by reason and data tests of one run, folded away. */
+function runDetails(run: RunHistoryEntry): SafeHtml {
+  const stages = Object.entries(run.stages ?? {}).filter(([, seconds]) => seconds > 0);
+  const reasons = Object.entries(run.rejected_by_reason).sort((a, b) => b[1] - a[1]);
+  const tests = run.tests;
+  return html`<details class="run-details"><summary>${zh.runHistory.details}</summary>
+    <h3>${zh.runHistory.stagesHeading}</h3>
+    <p>${stages.length === 0 ? '—' : stages.map(([stage, seconds]) => `${zh.runHistory.stages[stage] ?? stage} ${zh.quality.seconds(seconds)}`).join(' · ')}</p>
+    <h3>${zh.runHistory.filesHeading}</h3>
+    ${run.files.length === 0
+      ? html`<p>${zh.runHistory.noFiles}</p>`
+      : html`<ul>${run.files.map(
+          (f) =>
+            html`<li>${f.file_name}（${zh.fileKind[f.kind ?? ''] ?? f.kind ?? '—'}${f.export_date ? `，${formatDate(f.export_date)}` : ''}）：${zh.fileStatus[f.status] ?? f.status}，${zh.quality.columns.rowsLoaded} ${formatNumber(f.rows_loaded)}，${zh.quality.columns.rowsRejected} ${formatNumber(f.rows_rejected)}${f.message ? `；${f.message}` : ''}</li>`,
+        )}</ul>`}
+    ${reasons.length === 0
+      ? ''
+      : html`<h3>${zh.runHistory.reasonsHeading}</h3><ul>${reasons.map(([code, n]) => html`<li>${zh.reasons[code] ?? code}：${formatNumber(n)}</li>`)}</ul>`}
+    <h3>${zh.runHistory.testsHeading}</h3>
+    ${tests.total === 0
+      ? html`<p>${zh.runHistory.noTests}</p>`
+      : html`<p>${zh.runHistory.testsSummary(tests.total, tests.passed, tests.failed_error, tests.failed_warn)}</p>
+          ${tests.not_passed.length === 0
+            ? ''
+            : html`<ul>${tests.not_passed.map(
+                (t) =>
+                  html`<li>${zh.runHistory.testSeverity[t.severity] ?? t.severity}·${zh.runHistory.testStatus[t.status] ?? t.status}：<code>${t.name}</code>${t.status === 'fail' ? `（${zh.runHistory.failures(t.failures)}）` : ''}</li>`,
+              )}</ul>`}`}
+  </details>`;
+}

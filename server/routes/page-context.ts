@@ -66,6 +66,7 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
     counties: scope.countyCode === null ? allCounties : allCounties.filter((c) => c.code === scope.countyCode),
     catalog: meta.catalog,
     staleAfterDays: app.staleAfterDays,
+    runJournalDir: app.runJournalDir,
     asOf: meta.asOfByYear.get(year) ?? null,
   };
 }

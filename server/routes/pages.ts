@@ -49,9 +49,11 @@ export function registerPages(router: Router, app: AppContext): void {
 
 async function renderPage(app: AppContext, session: WarehouseSession, page: Page, req: Request, params: Record<string, string>): Promise<RenderedPage> {
   const ctx = await pageContext(app, session, req, parseFilters(req));
-  const key = `page:${page.id}:${JSON.stringify(params)}:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.role}:${ctx.scope.countyCode}`;
+  const pageCtx = { ...ctx, path: pathOf(page, params) } satisfies PageContext;
+  const extra = page.cacheKey ? await page.cacheKey(pageCtx) : '';
+  const key = `page:${page.id}:${JSON.stringify(params)}:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.role}:${ctx.scope.countyCode}:${extra}`;
   return app.cache.get(session.generation, key, async () => {
-    const output = await page.render({ ...ctx, path: pathOf(page, params) } satisfies PageContext, params);
+    const output = await page.render(pageCtx, params);
     const asOf = ctx.asOf;
     return {
       html: output.redirect ? '' : layout({ ...ctx, path: pathOf(page, params) }, output, { styles: app.assets.url('styles.css'), script: app.assets.url('app.js') }, asOf),
