@@ -141,14 +141,21 @@ export function fromJournal(j: RunJournal): RunHistoryEntry {
 
 /**
  * Published runs and journals as one history, newest first, at most `limit` entries. A run in
- * both keeps the warehouse's facts (what was published) and is marked as in both.
+ * both keeps the warehouse's facts (what was published) but the journal's timings: audit.runs
+ * is written inside the file before it is published, so it cannot hold the time of the rename
+ * and of archiving, which the journal, written at the very end, does.
  */
 export function mergeRunHistory(published: readonly RunHistoryEntry[], journals: readonly RunJournal[], limit: number): RunHistoryEntry[] {
   const byId = new Map<string, RunHistoryEntry>();
   for (const j of journals) byId.set(j.run_id, fromJournal(j));
   for (const run of published) {
     const journal = byId.get(run.run_id);
-    byId.set(run.run_id, journal ? { ...run, recorded_in: ['warehouse', 'journal'] } : run);
+    byId.set(
+      run.run_id,
+      journal && journal.finished_at !== null
+        ? { ...run, recorded_in: ['warehouse', 'journal'], stages: journal.stages ?? run.stages, finished_at: journal.finished_at, seconds: journal.seconds }
+        : run,
+    );
   }
   return [...byId.values()]
     .sort((a, b) => (a.started_at === b.started_at ? (a.run_id < b.run_id ? 1 : -1) : Date.parse(b.started_at) - Date.parse(a.started_at)))
