@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { loadConfig } from '../config.ts';
 import { finishedJournal } from '../run/journal.ts';
-import { RefreshBusyError } from '../run/lock.ts';
+import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
 import { runRefresh, type PausePoint, type RunTrigger } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
@@ -66,6 +66,9 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
+  const lockHeld = process.env.REFRESH_LOCK_HELD === '1';
+  const guard = lockHeld ? guardParentsLock(config.warehouseFile, (values.trigger as RunTrigger | undefined) ?? 'schedule', stop) : undefined;
+
   const printer = createProgressPrinter(process.stderr);
   let result;
   try {
@@ -73,13 +76,14 @@ async function main(): Promise<number> {
       config,
       trigger: (values.trigger as RunTrigger | undefined) ?? 'cli',
       rebuild: values.rebuild === true,
-      lockHeld: process.env.REFRESH_LOCK_HELD === '1',
+      lockHeld,
       signal: stop.signal,
       onProgress: (event) => printer.onProgress(event),
       ...(process.env.REFRESH_PAUSE_AT ? { pauseAt: (point: PausePoint) => pauseForTest(point, stop.signal) } : {}),
     });
   } catch (error) {
     printer.done();
+    await guard?.dispose();
     if (error instanceof RefreshBusyError) {
       process.stderr.write(`${error.message}\n`);
       return 3;
@@ -87,11 +91,41 @@ async function main(): Promise<number> {
     throw error;
   }
   printer.done();
+  await guard?.dispose();
   process.stdout.write(`${formatSummary(result)}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
   if (result.published) return 0;
   return result.abandoned && stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? 1) : 1;
+}
+
+/**
+ * With REFRESH_LOCK_HELD the parent (the server) holds W's lock for this run. Should the parent
+ * die first, its lock dies with it: then this run takes the lock itself, or — when another run
+ * got it in between — stops before publishing, so two writers never publish over each other.
+ */
+function guardParentsLock(warehouseFile: string, trigger: RunTrigger, stop: AbortController): { dispose(): Promise<void> } {
+  const parent = process.ppid;
+  let own: RefreshLock | undefined;
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking || own || process.ppid === parent) return;
+    checking = true;
+    acquireRefreshLock(warehouseFile, { trigger })
+      .then((lock) => (own = lock))
+      .catch(() => {
+        process.stderr.write('\n启动本次刷新的服务进程已退出，且另一次刷新已开始：本次刷新中止，不发布。\n');
+        stop.abort();
+      })
+      .finally(() => (checking = false));
+  }, 500);
+  timer.unref();
+  return {
+    async dispose() {
+      clearInterval(timer);
+      await own?.release();
+    },
+  };
 }
 
 /**

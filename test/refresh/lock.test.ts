@@ -1,14 +1,14 @@
 // The refresh lock across processes: two refresh commands started together give one run and
 // one "busy" (exit 3), never two writers; a holder killed with SIGKILL leaves a lock that the
 // next run takes over; the server holding the lock for a child (REFRESH_LOCK_HELD) lets the
-// child run while others stay out.
+// child run while others stay out, and a child whose holding parent dies holds it itself.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireRefreshLock, lockFileFor, readRefreshLock, RefreshBusyError, type RefreshLock } from '../../pipelines/run/lock.ts';
 import { runRefresh } from '../../pipelines/run/refresh.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
-import { dataDirWith, spawnRefresh, type Child } from './harness.ts';
+import { dataDirWith, spawnCommand, spawnRefresh, type Child } from './harness.ts';
 
 async function auditRuns(warehouseFile: string): Promise<{ run_id: string; trigger: string }[]> {
   const db = await openDatabase(warehouseFile, { readOnly: true, threads: 1 });
@@ -95,5 +95,26 @@ describe('refresh lock', () => {
     expect(await readRefreshLock(W)).toMatchObject({ pid: process.pid, runId: 'for-the-child', trigger: 'schedule' });
     await lock.release();
     expect(await readRefreshLock(W)).toBeUndefined();
+  }, 120_000);
+
+  it('has a child whose lock-holding parent dies take the lock over itself', async () => {
+    const W = world.config.warehouseFile;
+    const runsBefore = await auditRuns(W);
+    const parent = spawnCommand('test/refresh/fixtures/lock-parent.ts', [], { dataDir: world.dataDir, env: { REFRESH_PAUSE_AT: 'build' } });
+    await parent.waitFor('REFRESH_PAUSED build');
+    const childPid = Number(/REFRESH_PAUSED build (\d+)/.exec(parent.stderr)![1]);
+    expect((await readRefreshLock(W))?.pid).toBe(parent.process.pid);
+    parent.process.kill('SIGKILL');
+    await parent.exited;
+    // The child notices it has a new parent and holds the lock itself (it polls twice a second).
+    const until = Date.now() + 20_000;
+    while ((await readRefreshLock(W))?.pid !== childPid && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await readRefreshLock(W)).toMatchObject({ pid: childPid, trigger: 'schedule' });
+    await expect(runRefresh({ config: world.config })).rejects.toBeInstanceOf(RefreshBusyError);
+    // Let it go on: it publishes, then lets go of the lock.
+    parent.process.stdin!.end('\n');
+    while ((await readRefreshLock(W)) !== undefined && Date.now() < until + 40_000) await new Promise((r) => setTimeout(r, 200));
+    expect(await readRefreshLock(W)).toBeUndefined();
+    expect(await auditRuns(W)).toHaveLength(runsBefore.length + 1);
   }, 120_000);
 });
