@@ -229,9 +229,10 @@ function runMessage(run: RunHistoryEntry): string {
   }
   if (run.outcome === 'killed') return zh.runHistory.killed;
   if (run.outcome === 'running') return zh.runHistory.running;
-  const parts = [run.message ?? ''];
-  if (!run.published) parts.push(zh.runHistory.notPublished);
-  return parts.filter(Boolean).join('；');
+  const message = (run.message ?? '').replace(/。$/, '');
+  // a message that already says it was not published needs no second word of it
+  if (run.published || message.includes('未发布')) return message;
+  return [message, zh.runHistory.notPublished].filter(Boolean).join('；');
 }
 
 /** Stages, files, rejects by reason and data tests of one run, folded away. */
