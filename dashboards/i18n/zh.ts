@@ -449,6 +449,7 @@ export const zh = {
     refreshFailed: (code: number | null) => `数据加载失败（退出码 ${code ?? '无'}），服务仍将启动，页面会提示数据未就绪。`,
     listening: (url: string) => `丽水市司法所综合改革监测已启动：${url}`,
     warehouseMissing: (file: string) => `尚无数据仓库文件 ${file}。`,
+    badCron: (expression: string, why: string) => `定时刷新的 cron 表达式无效：“${expression}”（${why}）。请检查 scheduleCron 或环境变量 REFRESH_CRON。`,
   },
 } as const;
 

@@ -5,6 +5,7 @@
 // entry with outcome `skipped` (one note per holder, counting its ticks, so a frequent schedule
 // cannot flood the history).
 import cron, { type ScheduledTask } from 'node-cron';
+import { zh } from '../../dashboards/i18n/zh.ts';
 import type { Config } from '../../pipelines/config.ts';
 import { journalDirFor, skippedJournal, writeRunJournal, type SkippedTicks } from '../../pipelines/run/journal.ts';
 import { RefreshBusyError, type LockInfo } from '../../pipelines/run/lock.ts';
@@ -40,7 +41,7 @@ export function startRefreshSchedule(options: RefreshScheduleOptions): RefreshSc
   }
   const validation = cron.validateDetailed(config.scheduleCron);
   if (!validation.valid) {
-    throw new Error(`定时刷新的 cron 表达式无效：“${config.scheduleCron}”（${validation.errors.map((e) => e.message).join('；')}）`);
+    throw new Error(zh.startup.badCron(config.scheduleCron, validation.errors.map((e) => e.message).join('; ')));
   }
   const journalDir = journalDirFor(config.dataDir);
   let note: SkipNote | undefined;
