@@ -22,6 +22,8 @@ const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] 
 
 const TRIGGERS: readonly RunTrigger[] = ['cli', 'schedule', 'api'];
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+/** The form of newRunId (run/refresh.ts): it names files, so nothing else is taken. */
+const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
 async function main(): Promise<number> {
   let values: { inbox?: string; db?: string; trigger?: string; rebuild?: boolean; help?: boolean };
@@ -38,6 +40,8 @@ async function main(): Promise<number> {
       allowPositionals: false,
     }));
     if (values.trigger !== undefined && !TRIGGERS.includes(values.trigger as RunTrigger)) throw new Error(`--trigger 只能是 ${TRIGGERS.join('、')}`);
+    // Internal: the server names its child's run up front (REFRESH_RUN_ID), to answer at once.
+    if (process.env.REFRESH_RUN_ID !== undefined && !RUN_ID.test(process.env.REFRESH_RUN_ID)) throw new Error(`REFRESH_RUN_ID 无效：${process.env.REFRESH_RUN_ID}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -77,6 +81,7 @@ async function main(): Promise<number> {
       trigger: (values.trigger as RunTrigger | undefined) ?? 'cli',
       rebuild: values.rebuild === true,
       lockHeld,
+      ...(process.env.REFRESH_RUN_ID ? { runId: process.env.REFRESH_RUN_ID } : {}),
       signal: stop.signal,
       onProgress: (event) => printer.onProgress(event),
       ...(process.env.REFRESH_PAUSE_AT ? { pauseAt: (point: PausePoint) => pauseForTest(point, stop.signal) } : {}),

@@ -108,6 +108,8 @@ export interface RefreshOptions {
   /** For tests of the HTTP source. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** The run's id when the caller chose it (the server names a child's run up front); else a new one. */
+  runId?: string;
   /**
    * The caller already holds W's refresh lock for this run (the server, for a child it spawned);
    * otherwise the run takes it first and throws RefreshBusyError when another run holds it.
@@ -141,7 +143,7 @@ export async function runRefresh(options: RefreshOptions): Promise<RefreshResult
   const { config } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
-  const runId = newRunId(startedAt);
+  const runId = options.runId ?? newRunId(startedAt);
   const trigger: RunTrigger = options.rebuild ? 'rebuild' : (options.trigger ?? 'cli');
   const warehouseFile = config.warehouseFile;
   // Before anything is recorded: a run that finds another one going leaves no trace.

@@ -4,8 +4,9 @@
 // the refresh lock (pipelines/run/lock.ts) before it spawns, holds it on the child's behalf
 // (REFRESH_LOCK_HELD=1 tells the child) and releases it when the child exits; a refresh from
 // the CLI or another server meanwhile finds the lock held (409, or a skipped tick).
-// When the child has exited the server reloads its warehouse at once (the poll would find the
-// new file within a second anyway).
+// The server names the run up front (REFRESH_RUN_ID to the child, and in the lock's record), so
+// that POST /api/refresh answers with its run id at once. When the child has exited the server
+// reloads its warehouse at once (the poll would find the new file within a second anyway).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { dispatchAlerts } from '../../pipelines/alerts/raise.ts';
 import { killedRunAlert } from '../../pipelines/alerts/alerts.ts';
 import type { Config } from '../../pipelines/config.ts';
-import { journalDirFor, readRunJournals } from '../../pipelines/run/journal.ts';
 import { acquireRefreshLock, type RefreshLock } from '../../pipelines/run/lock.ts';
+import { newRunId } from '../../pipelines/run/refresh.ts';
 import type { Logger } from '../log.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,8 +31,6 @@ export interface RefreshRunnerOptions {
   onRunEnd?: (end: RunEnd) => void | Promise<void>;
   /** How long stop() waits for a child after SIGTERM before it sends SIGKILL. */
   stopTimeoutMs?: number;
-  /** How long start() waits for the child's run journal to learn its run id. */
-  runIdWaitMs?: number;
   /** Extra environment for the child (tests: REFRESH_PAUSE_AT). */
   childEnv?: NodeJS.ProcessEnv;
   /**
@@ -44,7 +43,7 @@ export interface RefreshRunnerOptions {
 export interface RunEnd {
   trigger: ServerTrigger;
   pid: number | undefined;
-  runId: string | undefined;
+  runId: string;
   /** The CLI's exit code: 0 published, 1 not published; null when killed by a signal. */
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -53,8 +52,7 @@ export interface RunEnd {
 export interface ActiveRun {
   trigger: ServerTrigger;
   pid: number | undefined;
-  /** Known once the child has written its journal. */
-  runId: string | undefined;
+  runId: string;
   startedAt: Date;
   /** Resolves when the child has exited and the lock is released. */
   done: Promise<RunEnd>;
@@ -67,14 +65,12 @@ export class RunnerStoppedError extends Error {}
 
 export class RefreshRunner {
   readonly #options: RefreshRunnerOptions;
-  readonly #journalDir: string;
   #active: (ActiveRun & { child: ChildProcess }) | undefined;
   #stopping = false;
   #stopRequested = false;
 
   constructor(options: RefreshRunnerOptions) {
     this.#options = options;
-    this.#journalDir = journalDirFor(options.config.dataDir);
   }
 
   /** The run this server started that is still going. */
@@ -89,7 +85,8 @@ export class RefreshRunner {
   async start(trigger: ServerTrigger): Promise<ActiveRun> {
     if (this.#stopping) throw new RunnerStoppedError('server is stopping');
     const { config, log } = this.#options;
-    const lock = await acquireRefreshLock(config.warehouseFile, { trigger });
+    const runId = newRunId(new Date());
+    const lock = await acquireRefreshLock(config.warehouseFile, { trigger, runId });
     if (this.#stopping) {
       await lock.release();
       throw new RunnerStoppedError('server is stopping');
@@ -105,20 +102,18 @@ export class RefreshRunner {
           // then stops the child with one SIGTERM (a second signal would make it exit at once)
           detached: true,
           stdio: [this.#options.childStdin ?? 'ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ...this.#options.childEnv, DATA_DIR: config.dataDir, REFRESH_LOCK_HELD: '1' },
+          env: { ...process.env, ...this.#options.childEnv, DATA_DIR: config.dataDir, REFRESH_LOCK_HELD: '1', REFRESH_RUN_ID: runId },
         },
       );
     } catch (error) {
       await lock.release();
       throw error;
     }
-    const startedAt = new Date();
-    const done = this.#watch(child, trigger, lock);
-    const active = { trigger, pid: child.pid, runId: undefined as string | undefined, startedAt, done, child, stdin: child.stdin };
+    const done = this.#watch(child, trigger, runId, lock);
+    const active = { trigger, pid: child.pid, runId, startedAt: new Date(), done, child, stdin: child.stdin };
     child.stdin?.on('error', () => {}); // a child that exits first closes the pipe
     this.#active = active;
-    log.info('refresh: started', { trigger, pid: child.pid });
-    active.runId = await this.#runIdOf(child, done, startedAt);
+    log.info('refresh: started', { trigger, pid: child.pid, run_id: runId });
     return active;
   }
 
@@ -143,7 +138,7 @@ export class RefreshRunner {
     }
   }
 
-  #watch(child: ChildProcess, trigger: ServerTrigger, lock: RefreshLock): Promise<RunEnd> {
+  #watch(child: ChildProcess, trigger: ServerTrigger, runId: string, lock: RefreshLock): Promise<RunEnd> {
     const { log } = this.#options;
     const tag = `refresh[${child.pid ?? '?'}]`;
     for (const stream of [child.stdout, child.stderr]) {
@@ -158,15 +153,13 @@ export class RefreshRunner {
         if (settled) return;
         settled = true;
         await lock.release().catch((error: unknown) => log.error('refresh: could not release the lock', { error: (error as Error).message }));
-        const active = this.#active;
-        const runId = active?.child === child ? active.runId ?? (await this.#journalRunId(child.pid, active.startedAt)) : undefined;
-        if (active?.child === child) this.#active = undefined;
+        if (this.#active?.child === child) this.#active = undefined;
         const end: RunEnd = { trigger, pid: child.pid, runId, code, signal };
         if (code === 0) log.info('refresh: published', { pid: child.pid, run_id: runId });
         else log.warn('refresh: ended without publishing', { pid: child.pid, run_id: runId, code, signal });
         // A child killed by a signal we did not send could not raise its own alert.
         if (signal && !(this.#stopRequested && signal === 'SIGTERM')) {
-          await dispatchAlerts([killedRunAlert(runId ?? null, signal)], null, { config: this.#options.config, log }).catch(() => {});
+          await dispatchAlerts([killedRunAlert(runId, signal)], null, { config: this.#options.config, log }).catch(() => {});
         }
         try {
           await this.#options.onRunEnd?.(end);
@@ -181,25 +174,5 @@ export class RefreshRunner {
       });
       child.once('exit', (code, signal) => void finish(code, signal));
     });
-  }
-
-  /** The run id from the child's journal, waiting a little for it to be written. */
-  async #runIdOf(child: ChildProcess, done: Promise<RunEnd>, since: Date): Promise<string | undefined> {
-    const deadline = Date.now() + (this.#options.runIdWaitMs ?? 10_000);
-    let exited = false;
-    void done.then(() => (exited = true));
-    while (Date.now() < deadline && !exited) {
-      const runId = await this.#journalRunId(child.pid, since);
-      if (runId) return runId;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return this.#journalRunId(child.pid, since);
-  }
-
-  async #journalRunId(pid: number | undefined, since: Date): Promise<string | undefined> {
-    if (pid === undefined) return undefined;
-    const journals = await readRunJournals(this.#journalDir, { limit: 5, isAlive: () => true }).catch(() => []);
-    // the same pid in an older journal would be another process (pids are reused)
-    return journals.find((j) => j.process?.pid === pid && Date.parse(j.started_at) >= since.getTime() - 1000)?.run_id;
   }
 }
