@@ -152,19 +152,21 @@ export class RefreshRunner {
       const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
+        const end: RunEnd = { trigger, pid: child.pid, runId, code, signal };
+        // First what the run published is served, then the run counts as over (no longer
+        // active, lock free): whoever sees it over sees its warehouse.
+        try {
+          await this.#options.onRunEnd?.(end);
+        } catch (error) {
+          log.error('refresh: after-run step failed', { error: (error as Error).message });
+        }
         await lock.release().catch((error: unknown) => log.error('refresh: could not release the lock', { error: (error as Error).message }));
         if (this.#active?.child === child) this.#active = undefined;
-        const end: RunEnd = { trigger, pid: child.pid, runId, code, signal };
         if (code === 0) log.info('refresh: published', { pid: child.pid, run_id: runId });
         else log.warn('refresh: ended without publishing', { pid: child.pid, run_id: runId, code, signal });
         // A child killed by a signal we did not send could not raise its own alert.
         if (signal && !(this.#stopRequested && signal === 'SIGTERM')) {
           await dispatchAlerts([killedRunAlert(runId, signal)], null, { config: this.#options.config, log }).catch(() => {});
-        }
-        try {
-          await this.#options.onRunEnd?.(end);
-        } catch (error) {
-          log.error('refresh: after-run step failed', { error: (error as Error).message });
         }
         resolve(end);
       };

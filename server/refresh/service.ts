@@ -30,8 +30,12 @@ export function createRefreshService(options: RefreshServiceOptions): RefreshSer
     ...options.runner,
     config,
     log,
-    // the poll would notice the new file too; this makes it immediate
-    onRunEnd: async () => void (await warehouse.reload()),
+    // The poll would notice the new file too; this makes it immediate. Twice: a poll's reload
+    // begun just before the publish may be the one the first call joins.
+    onRunEnd: async () => {
+      await warehouse.reload();
+      await warehouse.reload();
+    },
   });
   const schedule = startRefreshSchedule({ config, runner, log });
   return {

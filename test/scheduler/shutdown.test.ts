@@ -52,6 +52,8 @@ describe('server shutdown', () => {
       expect(started.status).toBe(202);
       const { run_id: runId, pid } = (await started.json()) as { run_id: string; pid: number };
       expect(runId).toBeTruthy();
+      // the run has begun (its journal is written) before the server is told to stop
+      await until('the run to begin', async () => (await journals(world)).some((j) => j.run_id === runId && j.outcome === 'running'), 60_000);
       expect(isAlive(pid)).toBe(true);
 
       server.kill('SIGTERM');
