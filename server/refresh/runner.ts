@@ -54,7 +54,7 @@ export interface ActiveRun {
   pid: number | undefined;
   runId: string;
   startedAt: Date;
-  /** Resolves when the child has exited and the lock is released. */
+  /** Resolves when the child has exited, what it published is served and the lock is free. */
   done: Promise<RunEnd>;
   /** The child's stdin when RefreshRunnerOptions.childStdin is 'pipe' (test hook), else null. */
   stdin: Writable | null;

@@ -64,8 +64,7 @@ export function startRefreshSchedule(options: RefreshScheduleOptions): RefreshSc
   const noteSkip = async (holder: LockInfo, at: Date, previous: SkipNote | undefined): Promise<SkipNote> => {
     const holderKey = `${holder.pid}@${holder.hostname}:${holder.since}`;
     const current: SkipNote = previous?.holderKey === holderKey ? { ...previous, ticks: previous.ticks + 1 } : { holderKey, runId: newRunId(at), firstAt: at, ticks: 1 };
-    const own = runner.active;
-    const holderRunId = holder.runId ?? (holder.pid === process.pid && own ? own.runId : undefined) ?? null;
+    const holderRunId = holder.runId ?? null;
     const holderFacts: SkippedTicks['holder'] = { pid: holder.pid, hostname: holder.hostname, run_id: holderRunId, trigger: holder.trigger, since: holder.since };
     log.warn('schedule: a refresh is running; tick skipped', { holder_pid: holder.pid, holder_trigger: holder.trigger, holder_run_id: holderRunId, ticks_skipped: current.ticks });
     if (!stopped) await writeRunJournal(journalDir, skippedJournal({ at, holder: holderFacts, ticks: current.ticks, firstAt: current.firstAt, runId: current.runId }), (error) => log.error('schedule: could not note the skipped tick', { error: error.message }));
