@@ -1,8 +1,8 @@
 // Where a full refresh spends its time: refreshes a copy of an export folder into a fresh
 // warehouse and prints the seconds of every stage, every SQL model (summed over batches), the
 // read share spent in JavaScript, CPU seconds and peak RSS. Not a test; for profiling only:
-//   npx tsx bench/profile/refresh-profile.ts --exports DIR [--work DIR] [--json FILE] [--again DIR]
-// --again DIR refreshes a second folder on top (an incremental run) and profiles that too.
+//   npx tsx bench/profile/refresh-profile.ts --exports DIR [--work DIR] [--json FILE] [--again DIR] [--keep]
+// --keep leaves the work folder (warehouse, archive) in place. --again DIR refreshes a second folder on top (an incremental run) and profiles that too.
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { loadConfig } from '../../pipelines/config.ts';
 import { runRefresh, type RefreshResult } from '../../pipelines/run/refresh.ts';
 
 const { values } = parseArgs({
-  options: { exports: { type: 'string' }, work: { type: 'string' }, json: { type: 'string' }, again: { type: 'string' } },
+  options: { keep: { type: 'boolean' }, exports: { type: 'string' }, work: { type: 'string' }, json: { type: 'string' }, again: { type: 'string' } },
 });
 if (!values.exports) throw new Error('--exports DIR is required');
 const work = path.resolve(values.work ?? path.join(os.tmpdir(), `refresh-profile-${process.pid}`));
@@ -22,16 +22,38 @@ const config = loadConfig({ dataDir: work }, { ...process.env, HMAC_SECRET: 'pro
 const profiles = [await profile(values.exports, 'full')];
 if (values.again) profiles.push(await profile(values.again, 'incremental'));
 if (values.json) await writeFile(values.json, `${JSON.stringify(profiles, null, 1)}\n`);
-await rm(work, { recursive: true, force: true });
+if (!values.keep) await rm(work, { recursive: true, force: true });
 
 async function profile(exportsDir: string, label: string) {
   await rm(config.inboxDir, { recursive: true, force: true });
   await cp(path.resolve(exportsDir), config.inboxDir, { recursive: true });
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
+  // CPU seconds per stage, from the progress events: on a busy machine they vary far less than
+  // wall seconds. The CPU used up to a file event is reading; up to the first file-end after
+  // reading, validation; up to a stage's end, that stage.
+  const cpuByStage: Record<string, number> = {};
+  let mark = process.cpuUsage();
+  const charge = (stage: string) => {
+    const used = process.cpuUsage(mark);
+    mark = process.cpuUsage();
+    cpuByStage[stage] = (cpuByStage[stage] ?? 0) + (used.user + used.system) / 1e6;
+  };
+  let reading = false;
   const result: RefreshResult = await runRefresh({
     config,
     onProgress: (event) => {
+      if (event.type === 'file-start' || event.type === 'file-progress') {
+        charge('read');
+        reading = true;
+      } else if (event.type === 'file-end') {
+        charge(reading ? 'validate' : 'other');
+        reading = false;
+      } else if (event.type === 'stage-end') {
+        charge(event.stage);
+      } else if (event.type === 'stage-start') {
+        charge('other');
+      }
       if (event.type === 'stage-end' && event.seconds > 1) process.stderr.write(`  [${event.stage}] ${event.seconds.toFixed(1)} s\n`);
       if (event.type === 'file-end') process.stderr.write(`  ${event.report.name} ${event.report.rowsLoaded} rows ${event.report.seconds.toFixed(1)} s\n`);
     },
@@ -50,11 +72,13 @@ async function profile(exportsDir: string, label: string) {
     rowsRejected: result.rowsRejected,
     files: result.files.filter((f) => f.status === 'loaded').length,
     stages: result.stages,
+    cpuByStage: Object.fromEntries(Object.entries(cpuByStage).map(([k, v]) => [k, round(v)])),
     models: result.models.map((m) => ({ ...m, seconds: round(m.seconds) })),
     failedTests: result.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name} ${t.status} ${t.failures}`),
   };
   console.log(`\n== ${label}: ${summary.seconds} s wall, ${summary.cpuSeconds} s CPU, peak RSS ${summary.peakRssMiB} MiB, ${rows} rows, ${summary.files} files, ${result.status}`);
-  console.log(`stages: ${Object.entries(result.stages).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);
+  console.log(`stages (wall): ${Object.entries(result.stages).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);
+  console.log(`stages (CPU):  ${Object.entries(summary.cpuByStage).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);
   for (const m of summary.models.slice(0, 15)) console.log(`  ${m.relation.padEnd(36)} ${m.seconds.toFixed(2).padStart(8)} s  ${m.runs} runs`);
   if (summary.failedTests.length > 0) console.log(`not passing: ${summary.failedTests.join('; ')}`);
   return summary;

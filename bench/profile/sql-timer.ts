@@ -13,10 +13,10 @@ for (const file of positionals) {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const reader = await db.connection.runAndReadAll(statement);
-    const used = process.cpuUsage(cpu);
+    const used = process.cpuUsage(cpu); const sys = used.system / 1e6;
     const rows = reader.getRows().slice(0, 5).map((r) => r.map(String).join(' | '));
     const title = statement.split('\n').find((l) => l.startsWith('--')) ?? statement.slice(0, 60).replace(/\s+/g, ' ');
-    console.log(`${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s wall ${((used.user + used.system) / 1e6).toFixed(2).padStart(6)} s CPU  ${title}${rows.length && rows[0]!.length < 200 ? `  → ${rows.join(' / ')}` : ''}`);
+    console.log(`${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s wall ${((used.user + used.system) / 1e6).toFixed(2).padStart(6)} s CPU (sys ${sys.toFixed(2)})  ${title}${rows.length && rows[0]!.length < 200 ? `  → ${rows.join(' / ')}` : ''}`);
   }
 }
 db.close();

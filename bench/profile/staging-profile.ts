@@ -3,7 +3,7 @@
 // load-phase models once and prints the seconds of reading and of each model; with --explain
 // RELATION, DuckDB's EXPLAIN ANALYZE of that model on the same landed rows first.
 //   npx tsx bench/profile/staging-profile.ts --warehouse FILE [--explain staging.stg_cases] CSV...
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,11 +45,13 @@ if (values['per-file']) {
 }
 
 let started = performance.now();
+const readCpu = process.cpuUsage();
 let rows = 0;
 let jsSeconds = 0;
 let duckdbSeconds = 0;
 for (const [i, csv] of positionals.entries()) rows += await land(i, csv);
-console.log(`read: ${seconds(started)} s (JavaScript ${jsSeconds.toFixed(2)} s, DuckDB ${duckdbSeconds.toFixed(2)} s), ${rows} rows`);
+const readUsed = process.cpuUsage(readCpu);
+console.log(`read: ${seconds(started)} s, ${((readUsed.user + readUsed.system) / 1e6).toFixed(2)} s CPU (JavaScript ${jsSeconds.toFixed(2)} s, DuckDB ${duckdbSeconds.toFixed(2)} s), ${rows} rows`);
 
 async function land(i: number, csv: string): Promise<number> {
   const classified = classifyFileName(path.basename(csv));
@@ -64,8 +66,34 @@ async function land(i: number, csv: string): Promise<number> {
 if (values.explain) {
   const model = project.models.find((m) => m.relation === values.explain);
   if (!model) throw new Error(`no model ${values.explain}`);
-  const reader = await c.runAndReadAll(`EXPLAIN ANALYZE CREATE OR REPLACE TEMP TABLE explained AS\n${model.sql}`);
-  for (const row of reader.getRows()) console.log(String(row[1]));
+  // The operators of the model's query, most expensive first (DuckDB's JSON profile, flattened).
+  const profileFile = path.join(tmp, 'profile.json');
+  await c.run(`PRAGMA enable_profiling = 'json'`);
+  await c.run(`PRAGMA profiling_output = '${profileFile}'`);
+  await c.run(`CREATE OR REPLACE TEMP TABLE explained AS\n${model.sql}`);
+  await c.run('PRAGMA disable_profiling');
+  const tree = JSON.parse(await readFile(profileFile, 'utf8')) as ProfileNode;
+  const flat: { seconds: number; rows: number; name: string; info: string }[] = [];
+  const walk = (node: ProfileNode) => {
+    if (node.operator_type) {
+      flat.push({ seconds: node.operator_timing ?? 0, rows: node.operator_cardinality ?? 0, name: node.operator_type, info: JSON.stringify(node.extra_info ?? {}).slice(0, 300) });
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(tree);
+  console.log(`latency ${tree.latency?.toFixed(2)} s, operators ${flat.reduce((s, o) => s + o.seconds, 0).toFixed(2)} s (summed over threads)`);
+  for (const op of flat.sort((a, b) => b.seconds - a.seconds).slice(0, 25)) {
+    console.log(`${op.seconds.toFixed(3).padStart(8)} s ${String(op.rows).padStart(9)} rows ${op.name}  ${op.info}`);
+  }
+}
+
+interface ProfileNode {
+  operator_type?: string;
+  operator_timing?: number;
+  operator_cardinality?: number;
+  latency?: number;
+  extra_info?: unknown;
+  children?: ProfileNode[];
 }
 
 started = performance.now();

@@ -1,18 +1,22 @@
-// Loads one batch: recreate the four landing tables, read each file of the batch into them,
-// run the load-phase models (typing, validation, the incremental core and audit tables), run
-// the staging data tests, and read back per file what was loaded and rejected. A batch is all
-// or nothing at the file level: when one of its files cannot be read, no model runs for it.
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { TableSpec } from '../contract/exports.ts';
+// Loads batches: recreate the four landing tables, read each file of each batch into them, run
+// the load-phase models once over everything landed (typing, validation, the incremental core
+// and audit tables), run the staging data tests, and read back per file what was loaded and
+// rejected. A batch is all or nothing at the file level: when one of its files cannot be read,
+// the rows its other files landed are taken out again and the rest go on.
+// Several batches share one run of the models (see groupBatches): each run has a fixed cost,
+// and DuckDB spreads a query over threads by row groups of 122,880 rows, so one file of 40,000
+// rows runs on one core while twenty run on all of them.
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { TABLES, type TableSpec } from '../contract/exports.ts';
 import { FileRejection, fileMessages, type FileReasonCode } from '../contract/file-rejections.ts';
 import type { Project } from '../models/project.ts';
 import { runDataTests, runModels, type DataTestResult, type ModelRunResult } from '../models/runner.ts';
 import { landCsv } from '../read/csv.ts';
 import type { CsvEncoding } from '../read/encoding.ts';
-import { resetLandingTables, type LandingMeta } from '../read/landing.ts';
+import { clearStaging, resetLandingTables, type LandingMeta } from '../read/landing.ts';
 import { landWorkbook, type SheetRequest } from '../read/workbook.ts';
 import type { Batch, ClassifiedFile } from '../sources/batches.ts';
-import { queryRows } from '../warehouse/duckdb.ts';
+import { queryRows, quoteIdent } from '../warehouse/duckdb.ts';
 
 export interface FileLoadResult {
   file: ClassifiedFile;
@@ -35,6 +39,8 @@ export interface FileLoadResult {
 
 export interface BatchLoadResult {
   files: FileLoadResult[];
+  /** Seconds reading the batches' files (wall clock: files are read side by side). */
+  readSeconds: number;
   /** Seconds in the load-phase models (validation) for the whole batch. */
   validateSeconds: number;
   /** Each load-phase model of the batch, with its seconds. */
@@ -48,36 +54,127 @@ export interface BatchLoadOptions {
   tmpDir: string;
   /** The next load_seq; called once per file, in loading order. */
   nextLoadSeq: () => number;
+  /**
+   * The database's instance: when given, files are read two at a time, the second on a
+   * connection of its own (a CSV is read by one thread, to number its rows in order, and the
+   * JavaScript work of one file overlaps DuckDB's reading of the other).
+   */
+  instance?: DuckDBInstance;
   onFileProgress?: (file: ClassifiedFile, progress: { bytesDone?: number; bytesTotal?: number; rows?: number }) => void;
 }
 
-export async function loadBatch(connection: DuckDBConnection, batch: Batch, options: BatchLoadOptions): Promise<BatchLoadResult> {
-  await resetLandingTables(connection);
-  const results: FileLoadResult[] = [];
-  for (const file of batch.files) results.push(await readFile(connection, file, options));
+/** Bytes of export files loaded together by default: enough rows to fill both cores, few enough to keep memory low. */
+export const DEFAULT_GROUP_BYTES = 256 * 1024 * 1024;
 
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) {
-    // The snapshot is one unit: its other file is not loaded either (and waits in the inbox).
-    for (const result of results) {
-      if (result.status === 'loaded') {
-        Object.assign(result, { status: 'rejected', reasonCode: 'snapshot_rejected', message: fileMessages.snapshotRejected(failed.file.name), rowsRead: 0 });
+/**
+ * Cuts the planned batches, in their order, into groups loaded by one run of the load-phase
+ * models each. A group ends before it would pass `maxBytes` of files, and before a second
+ * snapshot of the same date (the later one replaces the earlier, so they must not land
+ * together). Batches keep their order, so every case and training file still sees every
+ * snapshot planned before it, as when batches were loaded one by one.
+ */
+export function groupBatches(batches: readonly Batch[], options: { maxBytes?: number } = {}): Batch[][] {
+  const maxBytes = options.maxBytes ?? DEFAULT_GROUP_BYTES;
+  const groups: Batch[][] = [];
+  let group: Batch[] = [];
+  let bytes = 0;
+  const snapshotDates = new Set<string>();
+  for (const batch of batches) {
+    const batchBytes = batch.files.reduce((sum, f) => sum + f.bytes, 0);
+    const sameSnapshot = batch.kind === 'snapshot' && snapshotDates.has(batch.exportDate);
+    if (group.length > 0 && (bytes + batchBytes > maxBytes || sameSnapshot)) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+      snapshotDates.clear();
+    }
+    group.push(batch);
+    bytes += batchBytes;
+    if (batch.kind === 'snapshot') snapshotDates.add(batch.exportDate);
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+export async function loadBatches(connection: DuckDBConnection, batches: readonly Batch[], options: BatchLoadOptions): Promise<BatchLoadResult> {
+  await resetLandingTables(connection);
+  const readStarted = performance.now();
+  const files = batches.flatMap((b) => b.files);
+  const read = await readFiles(connection, files, options);
+  const results: FileLoadResult[] = [];
+  for (const batch of batches) {
+    const batchResults = batch.files.map((file) => read.get(file)!);
+    const failed = batchResults.find((r) => r.status === 'rejected');
+    if (failed) {
+      // The snapshot is one unit: its other file is not loaded either (and waits in the inbox).
+      await removeLanded(connection, batch.files);
+      for (const result of batchResults) {
+        if (result.status === 'loaded') {
+          Object.assign(result, { status: 'rejected', reasonCode: 'snapshot_rejected', message: fileMessages.snapshotRejected(failed.file.name), rowsRead: 0 });
+        }
       }
     }
-    return { files: results, validateSeconds: 0, models: [], tests: [] };
+    results.push(...batchResults);
   }
+  const readSeconds = seconds(readStarted);
+  const landed = results.filter((r) => r.status === 'loaded');
+  if (landed.length === 0) return { files: results, readSeconds, validateSeconds: 0, models: [], tests: [] };
 
   const started = performance.now();
   const models = await runModels(connection, options.project, { phase: 'load' });
   const tests = await runDataTests(connection, options.project, { phase: 'load' });
   const validateSeconds = (performance.now() - started) / 1000;
-  for (const result of results) Object.assign(result, await countsFor(connection, result.file));
-  return { files: results, validateSeconds, models, tests: tests.map((t) => ({ ...t, subject: `${t.subject} (${batch.files.map((f) => f.name).join(', ')})` })) };
+  const counts = await countsByFile(connection);
+  for (const result of landed) Object.assign(result, counts.get(result.file.fileId) ?? { rowsLoaded: 0, rowsRejected: 0, rejectedByReason: {} });
+  // The staged rows (raw ID numbers among them) are not needed once counted: free their memory.
+  await clearStaging(connection);
+  const names = landed.map((r) => r.file.name).join(', ');
+  return { files: results, readSeconds, validateSeconds, models, tests: tests.map((t) => ({ ...t, subject: `${t.subject} (${names})` })) };
 }
 
-async function readFile(connection: DuckDBConnection, file: ClassifiedFile, options: BatchLoadOptions): Promise<FileLoadResult> {
+/** Loads one batch on its own. */
+export function loadBatch(connection: DuckDBConnection, batch: Batch, options: BatchLoadOptions): Promise<BatchLoadResult> {
+  return loadBatches(connection, [batch], options);
+}
+
+/** Takes out of the landing tables every row the given files landed. */
+async function removeLanded(connection: DuckDBConnection, files: readonly ClassifiedFile[]): Promise<void> {
+  for (const file of files) {
+    for (const table of file.classified.tables) {
+      await connection.run(`DELETE FROM staging.${quoteIdent(table.landingTable)} WHERE file_id = $1`, [file.fileId]);
+    }
+  }
+}
+
+/** Reads every file into the landing tables, two at a time when the instance is given. */
+async function readFiles(connection: DuckDBConnection, files: readonly ClassifiedFile[], options: BatchLoadOptions): Promise<Map<ClassifiedFile, FileLoadResult>> {
+  const loadSeqs = new Map(files.map((file) => [file, options.nextLoadSeq()]));
+  const results = new Map<ClassifiedFile, FileLoadResult>();
+  const second = options.instance && files.length > 1 ? await options.instance.connect() : undefined;
+  const queue = [...files];
+  let failed = false;
+  const worker = async (readWith: DuckDBConnection) => {
+    for (let file = queue.shift(); file && !failed; file = queue.shift()) {
+      try {
+        results.set(file, await readFile(readWith, file, loadSeqs.get(file)!, options));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  try {
+    const settled = await Promise.allSettled([connection, ...(second ? [second] : [])].map(worker));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+  } finally {
+    second?.closeSync();
+  }
+  return results;
+}
+
+async function readFile(connection: DuckDBConnection, file: ClassifiedFile, loadSeq: number, options: BatchLoadOptions): Promise<FileLoadResult> {
   const started = performance.now();
-  const loadSeq = options.nextLoadSeq();
   const meta: LandingMeta = { fileId: file.fileId, fileName: file.name, exportDate: file.classified.exportDate, loadSeq };
   const base = { file, loadSeq, rowsLoaded: 0, rowsRejected: 0, rejectedByReason: {} };
   try {
@@ -126,28 +223,29 @@ export function stagingModelOf(table: TableSpec): string {
   return `staging.stg_${table.kind}`;
 }
 
-/** Rows loaded and rejected (by reason) of one file, read back from its staging models. */
-async function countsFor(connection: DuckDBConnection, file: ClassifiedFile): Promise<Pick<FileLoadResult, 'rowsLoaded' | 'rowsRejected' | 'rejectedByReason'>> {
-  let rowsLoaded = 0;
-  let rowsRejected = 0;
-  const rejectedByReason: Record<string, number> = {};
-  for (const table of file.classified.tables) {
-    const rows = await queryRows<{ reason_code: string | null; n: bigint }>(
-      connection,
-      `SELECT reason_code, count(*) AS n FROM ${stagingModelOf(table)} WHERE file_id = $1 GROUP BY reason_code`,
-      [file.fileId],
-    );
-    for (const row of rows) {
-      const n = Number(row.n);
-      if (row.reason_code === null) {
-        rowsLoaded += n;
-      } else {
-        rowsRejected += n;
-        rejectedByReason[row.reason_code] = (rejectedByReason[row.reason_code] ?? 0) + n;
-      }
+type FileCounts = Pick<FileLoadResult, 'rowsLoaded' | 'rowsRejected' | 'rejectedByReason'>;
+
+/** Rows loaded and rejected (by reason) of every file landed, read back from the staging models. */
+async function countsByFile(connection: DuckDBConnection): Promise<Map<string, FileCounts>> {
+  const rows = await queryRows<{ file_id: string; reason_code: string | null; n: bigint }>(
+    connection,
+    Object.values(TABLES)
+      .map((table) => `SELECT file_id, reason_code, count(*) AS n FROM ${stagingModelOf(table)} GROUP BY ALL`)
+      .join('\nUNION ALL\n'),
+  );
+  const counts = new Map<string, FileCounts>();
+  for (const row of rows) {
+    const n = Number(row.n);
+    const file = counts.get(row.file_id) ?? { rowsLoaded: 0, rowsRejected: 0, rejectedByReason: {} };
+    if (row.reason_code === null) {
+      file.rowsLoaded += n;
+    } else {
+      file.rowsRejected += n;
+      file.rejectedByReason[row.reason_code] = (file.rejectedByReason[row.reason_code] ?? 0) + n;
     }
+    counts.set(row.file_id, file);
   }
-  return { rowsLoaded, rowsRejected, rejectedByReason };
+  return counts;
 }
 
 function seconds(since: number): number {

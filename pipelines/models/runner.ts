@@ -3,7 +3,7 @@
 // step attaches, so nothing they hold (raw ID numbers included) is ever written to disk.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from '../warehouse/duckdb.ts';
-import type { ColumnTest, Model, Phase, Project, Severity } from './project.ts';
+import { references, type ColumnTest, type Model, type Phase, type Project, type Severity } from './project.ts';
 
 export interface ModelRunResult {
   relation: string;
@@ -82,28 +82,46 @@ async function materialize(connection: DuckDBConnection, model: Model): Promise<
     case 'view':
       await connection.run(`CREATE OR REPLACE VIEW ${target} AS\n${model.sql}`);
       return 0;
-    case 'table':
-      await connection.run(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`);
-      return countRows(connection, target);
+    case 'table': {
+      const reader = await connection.runAndReadAll(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`);
+      return insertedRows(reader);
+    }
     case 'incremental': {
       // delete+insert on the unique key: a batch replaces what it re-states (e.g. a re-exported snapshot).
-      const batch = quoteIdent(`__batch_${model.schema}_${model.name}`);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
-      const exists = await tableExists(connection, model.schema, model.name);
-      if (!exists) {
-        await connection.run(`CREATE TABLE ${target} AS FROM ${batch}`);
-      } else {
-        if (model.uniqueKey.length > 0) {
-          const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
-          await connection.run(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
-        }
-        await connection.run(`INSERT INTO ${target} BY NAME FROM ${batch}`);
+      if (!(await tableExists(connection, model.schema, model.name))) {
+        return insertedRows(await connection.runAndReadAll(`CREATE TABLE ${target} AS\n${model.sql}`));
       }
-      const added = await countRows(connection, batch);
-      await connection.run(`DROP TABLE ${batch}`);
-      return added;
+      if (references(model.sql).includes(model.relation)) return replaceThroughTempTable(connection, model, target);
+      // The model is read twice rather than kept in a temporary table: the delete needs only its
+      // key columns, and the rows are written once, straight into the target.
+      if (model.uniqueKey.length > 0) {
+        const keys = model.uniqueKey.map(quoteIdent).join(', ');
+        const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
+        await connection.run(
+          `DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT ${keys} FROM (\n${model.sql}\n)) AS b WHERE ${match})`,
+        );
+      }
+      return insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n)`));
     }
   }
+}
+
+/** An incremental model that reads its own table: its rows are computed before anything is deleted. */
+async function replaceThroughTempTable(connection: DuckDBConnection, model: Model, target: string): Promise<number> {
+  const batch = quoteIdent(`__batch_${model.schema}_${model.name}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
+  if (model.uniqueKey.length > 0) {
+    const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
+    await connection.run(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
+  }
+  const added = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME FROM ${batch}`));
+  await connection.run(`DROP TABLE ${batch}`);
+  return added;
+}
+
+/** The row count DuckDB reports for CREATE TABLE … AS and INSERT. */
+function insertedRows(reader: { getRows(): unknown[][] }): number {
+  return Number(reader.getRows()[0]?.[0] ?? 0);
 }
 
 async function tableExists(connection: DuckDBConnection, schema: string, name: string): Promise<boolean> {
@@ -112,11 +130,6 @@ async function tableExists(connection: DuckDBConnection, schema: string, name: s
     [schema, name],
   );
   return Number(reader.getRowObjects()[0]?.n ?? 0) > 0;
-}
-
-async function countRows(connection: DuckDBConnection, relation: string): Promise<number> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM ${relation}`);
-  return Number(reader.getRowObjects()[0]?.n ?? 0);
 }
 
 export interface DataTestResult {

@@ -38,3 +38,11 @@ export async function attachStaging(connection: DuckDBConnection): Promise<void>
 export async function resetLandingTables(connection: DuckDBConnection): Promise<void> {
   for (const table of Object.values(TABLES)) await connection.run(landingTableSql(table));
 }
+
+/** Drops every table of the in-memory `staging` catalog (landing tables and staging models). */
+export async function clearStaging(connection: DuckDBConnection): Promise<void> {
+  const reader = await connection.runAndReadAll("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'staging'");
+  for (const [schema, table] of reader.getRows()) {
+    await connection.run(`DROP TABLE staging.${quoteIdent(String(schema))}.${quoteIdent(String(table))}`);
+  }
+}

@@ -20,7 +20,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { ClassifiedName } from '../contract/exports.ts';
-import { loadBatch, type FileLoadResult } from '../load/batch.ts';
+import { groupBatches, loadBatches, type FileLoadResult } from '../load/batch.ts';
 import { loadProject, type Project } from '../models/project.ts';
 import { blockingFailures, modelTimings, prepareWarehouse, runDataTests, runModels, type DataTestResult, type ModelRunResult, type ModelTiming } from '../models/runner.ts';
 import { createPersonKeyMacro, loadOrCreateSecret } from '../pii/person-key.ts';
@@ -258,16 +258,17 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
         emit({ type: 'file-end', report });
         if (!aside.keepInInbox && !options.rebuild) toArchive.push({ report, path: aside.file.path });
       }
-      for (const batch of plan.batches) {
+      for (const group of groupBatches(plan.batches)) {
         stopIfAsked();
-        for (const file of batch.files) emit({ type: 'file-start', file: file.name, index: ++index, total });
-        const loaded = await loadBatch(connection, batch, {
+        for (const file of group.flatMap((b) => b.files)) emit({ type: 'file-start', file: file.name, index: ++index, total });
+        const loaded = await loadBatches(connection, group, {
           project,
+          instance: db.instance,
           tmpDir,
           nextLoadSeq: () => ++loadSeq,
           onFileProgress: (file, progress) => emit({ type: 'file-progress', file: file.name, ...progress }),
         });
-        stages.add('read', loaded.files.reduce((s, f) => s + f.readSeconds, 0));
+        stages.add('read', loaded.readSeconds);
         stages.add('validate', loaded.validateSeconds);
         loadTests.push(...loaded.tests);
         modelRuns.push(...loaded.models);

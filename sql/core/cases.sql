@@ -9,4 +9,10 @@
 -- @test:warn expect(closed_date IS NULL OR closed_date >= received_date)
 SELECT *
 FROM core.case_versions
-QUALIFY row_number() OVER (PARTITION BY case_id ORDER BY export_date DESC, load_seq DESC, row_number DESC) = 1
+WHERE rowid IN (
+    -- the latest row of each key by its rowid: an aggregate, about half the work of sorting
+    -- every version in a row_number() window
+    SELECT arg_max(rowid, (export_date, load_seq, row_number))
+    FROM core.case_versions
+    GROUP BY case_id
+)
