@@ -164,6 +164,24 @@ export async function getUntil(server: TestServer, pathAndQuery: string, accept:
 }
 
 /**
+ * The answer of the warehouse published since the server held generation `before`: waits for
+ * the server to open a newer file (asking it to look now, as its poll would), then asks.
+ * Two builds of the same data may differ in the last bit of a summed double, so a new file's
+ * answer is taken from the server, not assumed equal to an earlier one.
+ */
+export async function answerAfterPublish(server: TestServer, pathAndQuery: string, before: number | null, limitMs = 30_000): Promise<string> {
+  const until = Date.now() + limitMs;
+  while (server.warehouse.generation === before) {
+    if (Date.now() > until) throw new Error(`the server did not open the newly published warehouse within ${limitMs} ms`);
+    await server.warehouse.reload();
+    if (server.warehouse.generation === before) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { status, body } = await server.get(pathAndQuery);
+  if (status !== 200) throw new Error(`${pathAndQuery}: ${status} ${body.slice(0, 200)}`);
+  return body;
+}
+
+/**
  * Every table of the `mart` schema, each as its rows in a canonical text form, sorted: doubles
  * rounded to 1e-9, `omit` columns left out (per table).
  */
