@@ -44,7 +44,9 @@ reform_index AS (
         grain,
         unit_code,
         any_value(unit_name) AS unit_name,
-        sum(least(value / target, 1.0)) AS numerator,
+        -- summed in a fixed order: a float sum in parallel order may differ in its last bit
+        -- between two builds of the same data
+        sum(least(value / target, 1.0) ORDER BY indicator_id) AS numerator,
         count(*)::DOUBLE AS denominator,
         any_value(as_of) AS as_of
     FROM with_targets
