@@ -2,19 +2,17 @@
 import type { AddressInfo } from 'node:net';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { loadConfig } from '../pipelines/config.ts';
+import { journalDirFor } from '../pipelines/run/journal.ts';
 import { createApp } from './app.ts';
 import { buildClientAssets } from './assets.ts';
-import { ensureWarehouse } from './bootstrap.ts';
-import { consoleLogger } from './log.ts';
-import { PdfRenderer } from './pdf.ts';
-import { WarehouseHolder } from './warehouse.ts';
-// access area (issue 5): auth in the app's authenticate slot, the SQL console as a route module
 import { createAuth } from './auth/auth.ts';
 import { ensureInitialAdmin } from './auth/users.ts';
+import { ensureWarehouse } from './bootstrap.ts';
 import { createConsoleService } from './console/routes.ts';
-// refresh area (issue 6): schedule, POST /api/refresh, run history from the journals
-import { journalDirFor } from '../pipelines/run/journal.ts';
+import { consoleLogger } from './log.ts';
+import { PdfRenderer } from './pdf.ts';
 import { createRefreshService } from './refresh/service.ts';
+import { WarehouseHolder } from './warehouse.ts';
 
 const log = consoleLogger;
 const config = loadConfig();
@@ -22,10 +20,10 @@ await ensureWarehouse({ config, log });
 const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, log });
 const assets = await buildClientAssets();
 const pdf = new PdfRenderer({ log });
-await ensureInitialAdmin(config, (message) => console.log(message)); // access area
-const auth = createAuth({ usersFile: config.usersFile, tls: config.tls }); // access area
-const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message })); // access area
-const refresh = createRefreshService({ config, log, warehouse }); // refresh area
+await ensureInitialAdmin(config, (message) => console.log(message));
+const auth = createAuth({ usersFile: config.usersFile, tls: config.tls });
+const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message }));
+const refresh = createRefreshService({ config, log, warehouse });
 const app = createApp({
   warehouse,
   assets,
@@ -33,7 +31,7 @@ const app = createApp({
   pdf,
   tls: config.tls,
   staleAfterDays: config.staleAfterDays,
-  runJournalDir: journalDirFor(config.dataDir), // refresh area
+  runJournalDir: journalDirFor(config.dataDir),
   authenticate: auth.router,
   routes: [sqlConsole.routes, refresh.routes],
 });
@@ -49,11 +47,11 @@ async function shutdown(signal: string): Promise<void> {
   log.info('shutting down', { signal });
   // No new ticks; a running refresh child gets SIGTERM (it abandons cleanly before publishing,
   // or finishes archiving after) and is waited for, while the server still answers.
-  await refresh.stop(); // refresh area
+  await refresh.stop();
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await warehouse.close();
-  sqlConsole.close(); // access area
+  sqlConsole.close();
   await pdf.close();
   process.exit(0);
 }
