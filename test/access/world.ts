@@ -1,8 +1,8 @@
 // A small world for the access tests: a DATA_DIR with a published warehouse (the real
 // pipeline's `tiny` demo set once it exists, else the server tests' fixture), its analyst
 // database written by the real writer, users made through the real store, and an HTTP server
-// on a free port. Until server/app.ts wires the real routes, the server is the auth router and
-// the console router on a tiny Express app, plus stand-ins for /api/health and /api/indicators.
+// on a free port: the security headers, the auth router and the console router on a tiny
+// Express app, plus stand-ins for /api/health and /api/indicators (real-app.ts starts the real app).
 import { securityHeaders } from '../../server/http/security-headers.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
