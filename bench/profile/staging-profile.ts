@@ -1,7 +1,7 @@
 // The load phase on real export files, for profiling: copies a warehouse (one that holds office
 // snapshots), lands the given CSV files into the landing tables as one batch, runs the
 // load-phase models once and prints the seconds of reading and of each model; with --explain
-// RELATION, DuckDB's EXPLAIN ANALYZE of that model on the same landed rows first.
+// RELATION, then the operators of that model's query run again on the same rows, costliest first.
 //   npx tsx bench/profile/staging-profile.ts --warehouse FILE [--explain staging.stg_cases] CSV...
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,6 +63,12 @@ async function land(i: number, csv: string): Promise<number> {
   return read.rowsRead;
 }
 
+started = performance.now();
+const cpu = process.cpuUsage();
+const results = await runModels(c, project, { phase: 'load' });
+const used = process.cpuUsage(cpu);
+console.log(`load phase: ${seconds(started)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU`);
+for (const r of results) console.log(`  ${r.relation.padEnd(28)} ${r.seconds.toFixed(2).padStart(7)} s  ${r.rows} rows`);
 if (values.explain) {
   const model = project.models.find((m) => m.relation === values.explain);
   if (!model) throw new Error(`no model ${values.explain}`);
@@ -96,12 +102,6 @@ interface ProfileNode {
   children?: ProfileNode[];
 }
 
-started = performance.now();
-const cpu = process.cpuUsage();
-const results = await runModels(c, project, { phase: 'load' });
-const used = process.cpuUsage(cpu);
-console.log(`load phase: ${seconds(started)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU`);
-for (const r of results) console.log(`  ${r.relation.padEnd(28)} ${r.seconds.toFixed(2).padStart(7)} s  ${r.rows} rows`);
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 db.close();
 await rm(tmp, { recursive: true, force: true });

@@ -151,6 +151,10 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
   const loadSeqs = new Map(files.map((file) => [file, options.nextLoadSeq()]));
   const results = new Map<ClassifiedFile, FileLoadResult>();
   const second = options.instance && files.length > 1 ? await options.instance.connect() : undefined;
+  // Each file is read by the one thread of its statement; DuckDB's other worker threads would
+  // only wait for work beside it, taking CPU time from the reader and the JavaScript beside it.
+  const [threads] = (await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0] ?? [];
+  if (second) await connection.run('SET threads = 1');
   const queue = [...files];
   let failed = false;
   const worker = async (readWith: DuckDBConnection) => {
@@ -169,6 +173,7 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
     if (failure) throw failure.reason;
   } finally {
     second?.closeSync();
+    if (second) await connection.run(`SET threads = ${Number(threads)}`);
   }
   return results;
 }

@@ -193,8 +193,14 @@ async function runTest(
 export function failingRowsSql(relation: string, test: ColumnTest): string {
   const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   switch (test.kind) {
-    case 'unique':
-      return `SELECT ${cols(test.columns)} FROM ${relation} GROUP BY ALL HAVING count(*) > 1`;
+    case 'unique': {
+      // Keys are first grouped by their hash (one integer, however wide the key: file_id is 64
+      // characters), then only the keys whose hash repeats are compared exactly.
+      const hashed = `hash(${cols(test.columns)})`;
+      return `SELECT ${cols(test.columns)} FROM ${relation}
+WHERE ${hashed} IN (SELECT ${hashed} FROM ${relation} GROUP BY ALL HAVING count(*) > 1)
+GROUP BY ALL HAVING count(*) > 1`;
+    }
     case 'not_null':
       return `SELECT * FROM ${relation} WHERE ${test.columns.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')}`;
     case 'accepted_values': {
