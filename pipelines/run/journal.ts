@@ -97,16 +97,16 @@ const RUN_FILE = /^[0-9A-Za-z_.:-]{1,100}\.json$/;
 
 const emptyTests = (): TestSummary => ({ total: 0, passed: 0, failed_error: 0, failed_warn: 0, not_passed: [] });
 
-/** The journal of a run that has just started in this process. */
-export function startedJournal(run: { runId: string; trigger: RunTrigger; startedAt: Date }): RunJournal {
+/** A journal with nothing done yet: the fields every kind of entry starts from. */
+function emptyJournal(runId: string, trigger: RunTrigger, startedAt: Date): RunJournal {
   return {
-    run_id: run.runId,
-    trigger: run.trigger,
+    run_id: runId,
+    trigger,
     outcome: 'running',
     published: false,
-    started_at: run.startedAt.toISOString(),
+    started_at: startedAt.toISOString(),
     finished_at: null,
-    process: currentProcess(),
+    process: null,
     stages: null,
     files: [],
     files_loaded: 0,
@@ -118,14 +118,17 @@ export function startedJournal(run: { runId: string; trigger: RunTrigger; starte
   };
 }
 
+/** The journal of a run that has just started in this process. */
+export function startedJournal(run: { runId: string; trigger: RunTrigger; startedAt: Date }): RunJournal {
+  return { ...emptyJournal(run.runId, run.trigger, run.startedAt), process: currentProcess() };
+}
+
 /** The journal of a finished run: the result's facts, nothing personal. */
 export function finishedJournal(result: RefreshResult): RunJournal {
   return {
-    run_id: result.runId,
-    trigger: result.trigger,
+    ...emptyJournal(result.runId, result.trigger, result.startedAt),
     outcome: result.status,
     published: result.published,
-    started_at: result.startedAt.toISOString(),
     finished_at: result.finishedAt.toISOString(),
     process: currentProcess(),
     stages: { ...result.stages },
@@ -142,21 +145,9 @@ export function finishedJournal(result: RefreshResult): RunJournal {
 /** A scheduled tick that found the lock held: a note in the history, not a run. */
 export function skippedJournal(tick: { at: Date; holder: SkippedTicks['holder']; ticks: number; firstAt: Date; runId?: string }): RunJournal {
   return {
-    run_id: tick.runId ?? newRunId(tick.firstAt),
-    trigger: 'schedule',
+    ...emptyJournal(tick.runId ?? newRunId(tick.firstAt), 'schedule', tick.firstAt),
     outcome: 'skipped',
-    published: false,
-    started_at: tick.firstAt.toISOString(),
     finished_at: tick.at.toISOString(),
-    process: null,
-    stages: null,
-    files: [],
-    files_loaded: 0,
-    rows_loaded: 0,
-    rows_rejected: 0,
-    rejected_by_reason: {},
-    tests: emptyTests(),
-    message: null,
     skipped: { ticks: tick.ticks, last_at: tick.at.toISOString(), holder: tick.holder },
   };
 }
