@@ -13,7 +13,7 @@ import type { Project } from '../models/project.ts';
 import { runDataTests, runModels, type DataTestResult, type ModelRunResult } from '../models/runner.ts';
 import { landCsv } from '../read/csv.ts';
 import type { CsvEncoding } from '../read/encoding.ts';
-import { clearStaging, exposeFileTables, fileLandingTable, landingTableSql, resetLandingTables, type LandingMeta } from '../read/landing.ts';
+import { clearStaging, resetLandingTables, type LandingMeta } from '../read/landing.ts';
 import { landWorkbook, type SheetRequest } from '../read/workbook.ts';
 import type { Batch, ClassifiedFile } from '../sources/batches.ts';
 import { queryRows, quoteIdent } from '../warehouse/duckdb.ts';
@@ -97,7 +97,6 @@ export function groupBatches(batches: readonly Batch[], options: { maxBytes?: nu
 }
 
 export async function loadBatches(connection: DuckDBConnection, batches: readonly Batch[], options: BatchLoadOptions): Promise<BatchLoadResult> {
-  await clearStaging(connection);
   await resetLandingTables(connection);
   const readStarted = performance.now();
   const files = batches.flatMap((b) => b.files);
@@ -108,7 +107,7 @@ export async function loadBatches(connection: DuckDBConnection, batches: readonl
     const failed = batchResults.find((r) => r.status === 'rejected');
     if (failed) {
       // The snapshot is one unit: its other file is not loaded either (and waits in the inbox).
-      await removeLanded(connection, batch.files, new Map(batch.files.map((file) => [file, read.get(file)!.loadSeq!])));
+      await removeLanded(connection, batch.files);
       for (const result of batchResults) {
         if (result.status === 'loaded') {
           Object.assign(result, { status: 'rejected', reasonCode: 'snapshot_rejected', message: fileMessages.snapshotRejected(failed.file.name), rowsRead: 0 });
@@ -118,10 +117,6 @@ export async function loadBatches(connection: DuckDBConnection, batches: readonl
     results.push(...batchResults);
   }
   const readSeconds = seconds(readStarted);
-  for (const table of Object.values(TABLES)) {
-    const own = results.filter((r) => r.status === 'loaded' && r.file.classified.format === 'csv' && r.file.classified.tables[0] === table);
-    await exposeFileTables(connection, table, own.map((r) => fileLandingTable(table, r.loadSeq!)));
-  }
   const landed = results.filter((r) => r.status === 'loaded');
   if (landed.length === 0) return { files: results, readSeconds, validateSeconds: 0, models: [], tests: [] };
 
@@ -142,15 +137,11 @@ export function loadBatch(connection: DuckDBConnection, batch: Batch, options: B
   return loadBatches(connection, [batch], options);
 }
 
-/** Takes out of the landing tables every row the given files landed (a CSV file's own table goes whole). */
-async function removeLanded(connection: DuckDBConnection, files: readonly ClassifiedFile[], loadSeqs: ReadonlyMap<ClassifiedFile, number>): Promise<void> {
+/** Takes out of the landing tables every row the given files landed. */
+async function removeLanded(connection: DuckDBConnection, files: readonly ClassifiedFile[]): Promise<void> {
   for (const file of files) {
     for (const table of file.classified.tables) {
       await connection.run(`DELETE FROM staging.${quoteIdent(table.landingTable)} WHERE file_id = $1`, [file.fileId]);
-      const loadSeq = loadSeqs.get(file);
-      if (file.classified.format === 'csv' && loadSeq !== undefined) {
-        await connection.run(`DROP TABLE IF EXISTS staging.${quoteIdent(fileLandingTable(table, loadSeq))}`);
-      }
     }
   }
 }
@@ -194,12 +185,9 @@ async function readFile(connection: DuckDBConnection, file: ClassifiedFile, load
   try {
     if (file.classified.format === 'csv') {
       const table = file.classified.tables[0]!;
-      const into = fileLandingTable(table, loadSeq);
-      await connection.run(landingTableSql(table, into));
       const read = await landCsv(connection, {
         file: file.path,
         table,
-        into,
         meta,
         tmpDir: options.tmpDir,
         onProgress: (bytesDone, bytesTotal) => options.onFileProgress?.(file, { bytesDone, bytesTotal }),

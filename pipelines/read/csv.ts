@@ -28,8 +28,6 @@ export interface CsvReadResult {
 export interface CsvReadOptions {
   file: string;
   table: TableSpec;
-  /** The staging table the rows go to (it must exist); default the table's landing table. */
-  into?: string;
   meta: LandingMeta;
   tmpDir: string;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
@@ -63,7 +61,6 @@ export async function landCsv(connection: DuckDBConnection, options: CsvReadOpti
 
 interface InsertSqlOptions {
   table: TableSpec;
-  into?: string;
   meta: LandingMeta;
   path: string;
   /** Cells in the header record: the columns DuckDB is told the file has. */
@@ -82,7 +79,7 @@ export function landingInsertSql(options: InsertSqlOptions): string {
   });
   // A cell is empty when it holds only white space; a row is landed when one cell is not.
   const anyCell = cells.map((c) => `NOT regexp_full_match(coalesce(${quoteIdent(c)}, ''), '\\s*')`).join('\n    OR ');
-  return `INSERT INTO staging.${quoteIdent(options.into ?? table.landingTable)} (${landingColumns(table).map(quoteIdent).join(', ')})
+  return `INSERT INTO staging.${quoteIdent(table.landingTable)} (${landingColumns(table).map(quoteIdent).join(', ')})
 SELECT ${quoteLiteral(meta.fileId)}, ${quoteLiteral(meta.fileName)}, NULL, record_number::INTEGER,
   DATE ${quoteLiteral(meta.exportDate)}, ${Math.trunc(meta.loadSeq)},
   ${values.join(', ')}
