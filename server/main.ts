@@ -1,6 +1,8 @@
-// `npm start`: on a fresh machine, demo data and a first refresh; then the dashboards on PORT.
+// `npm start` (after server/launch.ts has checked the port): on a fresh machine, demo data and a
+// first refresh; then the dashboards on PORT.
 import type { AddressInfo } from 'node:net';
 import { zh } from '../dashboards/i18n/zh.ts';
+import { zhDisplay } from '../dashboards/i18n/zh-display.ts';
 import { loadConfig } from '../pipelines/config.ts';
 import { journalDirFor } from '../pipelines/run/journal.ts';
 import { createApp } from './app.ts';
@@ -38,6 +40,13 @@ const app = createApp({
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
   console.log(zh.startup.listening(`http://localhost:${port}/`));
+});
+// taken between launch.ts's check and now (another program started meanwhile): say so, in Chinese
+server.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') console.error(zhDisplay.startup.portTaken(config.port));
+  else if (error.code === 'EACCES') console.error(zhDisplay.startup.portDenied(config.port));
+  else console.error(error.message);
+  process.exit(1);
 });
 
 let stopping = false;

@@ -1,0 +1,29 @@
+// Chinese text of the layout, charts, error pages and start-up checks (issue 15: read on a desk
+// and on a phone). Kept beside zh.ts so the areas do not edit the same object.
+
+export const zhDisplay = {
+  startup: {
+    portTaken: (port: number) =>
+      `端口 ${port} 已被其他程序占用，服务未启动。请关闭占用该端口的程序，或用环境变量 PORT 换一个端口，例如：PORT=${port === 3001 ? 3002 : 3001} npm start`,
+    portDenied: (port: number) => `没有权限使用端口 ${port}（1024 以下的端口需要管理员权限）。请用环境变量 PORT 换一个端口，例如：PORT=3000 npm start`,
+  },
+  nav: {
+    menu: '菜单',
+  },
+  errors: {
+    titles: { 400: '请求有误', 401: '请先登录', 403: '无权访问', 404: '未找到页面', 500: '服务器出错', 503: '数据尚未就绪' } as Record<number, string>,
+    statusLine: (status: number) => `错误代码 ${status}`,
+    login: '前往登录',
+    back: '返回上一页',
+    unauthenticated: '请先登录或提供 API 令牌。',
+    forbiddenRole: (role: string) => `权限不足：此功能需要${role}角色，请联系管理员。`,
+    cityWideOnly: 'SQL 控制台只对全市范围的用户开放。',
+    csrf: '请求缺少有效的安全令牌，请刷新页面后重试。',
+    invalidToken: 'API 令牌无效或已被撤销。',
+  },
+  roles: { viewer: '查看者', analyst: '分析员', admin: '管理员' } as Record<string, string>,
+  quality: {
+    today: '今天',
+    yesterday: '昨天',
+  },
+} as const;
