@@ -63,7 +63,7 @@ export function dataTable(options: TableOptions): SafeHtml {
   <thead><tr>${options.columns.map(
     (c, i) =>
       html`<th scope="col" class="${[c.numeric ? 'numeric' : '', c.wrap ? 'wrap' : ''].join(' ').trim()}"${c.sortable ? html` aria-sort="none"` : ''}>${
-        c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${c.label}<span class="sort-icon" aria-hidden="true"></span></button>` : c.label
+        c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${c.label}<span class="sort-icon" aria-hidden="true"></span></button>` : html`<span class="th-label">${c.label}</span>`
       }</th>`,
   )}</tr></thead>
   <tbody>${options.rows.map(

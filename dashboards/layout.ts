@@ -3,6 +3,7 @@
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { zh } from './i18n/zh.ts';
+import { zhDisplay } from './i18n/zh-display.ts';
 import { pageHref, type NavKey, type PageContext, type PageOutput } from './page.ts';
 
 /** The tab icon, inline (a red seal with 法), so no request can fail for it. */
@@ -23,11 +24,13 @@ const NAV: { key: Exclude<NavKey, null>; path: string; label: string; countyAwar
   { key: 'report', path: '/report', label: zh.nav.report, countyAware: true },
 ];
 
+/** The navigation in a <details>: open (a row of links) on a desk, a 菜单 button on a phone; the
+ * browser script closes it on a phone at load, and without script it still opens and closes. */
 function navigation(ctx: PageContext, current: NavKey): SafeHtml {
-  return html`<nav class="main-nav" aria-label="${zh.app.mainNav}"><ul>${NAV.map((item) => {
+  return html`<details class="nav-menu" open><summary>${zhDisplay.nav.menu}</summary><nav class="main-nav" aria-label="${zh.app.mainNav}"><ul>${NAV.map((item) => {
     const query = item.key === 'report' ? { period: ctx.filters.year, county: ctx.filters.county } : { year: ctx.filters.year, county: item.countyAware ? ctx.filters.county : null };
     return html`<li><a href="${pageHref(item.path, query)}"${item.key === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`;
-  })}${accessItems(ctx)}</ul></nav>`;
+  })}${accessItems(ctx)}</ul></nav></details>`;
 }
 
 /** Access area: the SQL console for city-wide analysts and admins, and signing out (a POST). */

@@ -17,7 +17,7 @@ function hydrateChart(figure: HTMLElement): void {
   }
   const hidden = new Set<string>();
   const draw = () => {
-    const width = Math.max(320, Math.floor(container.clientWidth));
+    const width = Math.max(260, Math.floor(container.clientWidth));
     const shown = filtered(payload, hidden);
     try {
       const svg = Plot.plot(plotOptions({ ...shown, width }, { interactive: true, width }));
@@ -152,7 +152,18 @@ function autoSubmitFilters(): void {
   }
 }
 
+/** The navigation menu: folded on a phone, open (its summary hidden by CSS) on a desk. */
+function foldMenuOnPhones(): void {
+  const menu = document.querySelector<HTMLDetailsElement>('details.nav-menu');
+  if (!menu) return;
+  const phone = window.matchMedia('(max-width: 760px)');
+  const apply = () => (menu.open = !phone.matches);
+  apply();
+  phone.addEventListener('change', apply);
+}
+
 function start(): void {
+  foldMenuOnPhones();
   for (const figure of document.querySelectorAll<HTMLElement>('figure.chart')) hydrateChart(figure);
   for (const button of document.querySelectorAll<HTMLButtonElement>('[data-download-png]')) {
     button.hidden = false;

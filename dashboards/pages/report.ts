@@ -195,6 +195,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}（${zh.report.period(year)}）</title>
 <link rel="icon" href="${FAVICON}">
 <style>${raw(options.reportCss)}
