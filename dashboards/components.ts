@@ -54,6 +54,8 @@ export interface TableOptions {
   columns: Column[];
   rows: Row[];
   empty?: string;
+  /** The order the rows already come in (marked on that header for screen readers and the sort script). */
+  sorted?: { column: number; direction: 'ascending' | 'descending' };
 }
 
 export function dataTable(options: TableOptions): SafeHtml {
@@ -62,7 +64,7 @@ export function dataTable(options: TableOptions): SafeHtml {
   <caption>${options.caption}</caption>
   <thead><tr>${options.columns.map(
     (c, i) =>
-      html`<th scope="col" class="${[c.numeric ? 'numeric' : '', c.wrap ? 'wrap' : ''].join(' ').trim()}"${c.sortable ? html` aria-sort="none"` : ''}>${
+      html`<th scope="col" class="${[c.numeric ? 'numeric' : '', c.wrap ? 'wrap' : ''].join(' ').trim()}"${c.sortable ? html` aria-sort="${options.sorted?.column === i ? options.sorted.direction : 'none'}"` : ''}>${
         c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${c.label}<span class="sort-icon" aria-hidden="true"></span></button>` : html`<span class="th-label">${c.label}</span>`
       }</th>`,
   )}</tr></thead>

@@ -19,6 +19,8 @@ export const COLORS = {
   /** Other units, context. */
   context: '#9aa5b1',
   contextLight: '#d5dbe1',
+  /** Text naming a context line (darker than the line, for contrast). */
+  contextInk: '#52606d',
   /** The city as a reference. */
   city: '#1f2933',
   /** Target marks. */
@@ -28,6 +30,8 @@ export const COLORS = {
   neutral: '#7b8794',
   qualified: '#084a83',
   staff: '#9cc3e6',
+  /** Ranked units other than the one in focus (dark enough against white: 3:1 at least). */
+  ranked: '#627d98',
 } as const;
 
 /** Ten business lines, in the plan's order (Tol muted + grey). */

@@ -7,6 +7,7 @@ import { html, raw, scriptJson, escapeHtml, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
 import { legendItems, plotOptions, type ChartPayload, type LegendItem } from './kinds.ts';
 import { FONT_FAMILY } from './palette.ts';
+import { localizeAria } from './aria.ts';
 
 /** Rows for the "下载数据 CSV" link, with Chinese column labels. */
 export interface CsvTable {
@@ -30,6 +31,7 @@ export function renderChartSvg(payload: ChartPayload): string {
     ...plotOptions(payload, { interactive: false, width: payload.width }),
     document: document as unknown as Document,
   });
+  localizeAria(element as unknown as Parameters<typeof localizeAria>[0]);
   return (element as unknown as { outerHTML: string }).outerHTML;
 }
 

@@ -2,6 +2,7 @@
 // at their container's width with Plot's pointer tips, legend entries that filter a chart,
 // PNG downloads, sortable tables, clickable table rows, filters that apply on choosing, print.
 import * as Plot from '@observablehq/plot';
+import { localizeAria } from '../charts/aria.ts';
 import { plotOptions, type ChartPayload } from '../charts/kinds.ts';
 import { initConsole } from './console.ts'; // SQL console page (access area)
 
@@ -21,6 +22,9 @@ function hydrateChart(figure: HTMLElement): void {
     const shown = filtered(payload, hidden);
     try {
       const svg = Plot.plot(plotOptions({ ...shown, width }, { interactive: true, width }));
+      localizeAria(svg);
+      // Plot redraws a tip on every pointer move: name it in Chinese too
+      new MutationObserver(() => localizeAria(svg)).observe(svg, { childList: true, subtree: true });
       container.replaceChildren(svg);
     } catch (error) {
       // keep the server's SVG: it shows the same data

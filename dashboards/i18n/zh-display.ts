@@ -7,6 +7,16 @@ export const zhDisplay = {
       `端口 ${port} 已被其他程序占用，服务未启动。请关闭占用该端口的程序，或用环境变量 PORT 换一个端口，例如：PORT=${port === 3001 ? 3002 : 3001} npm start`,
     portDenied: (port: number) => `没有权限使用端口 ${port}（1024 以下的端口需要管理员权限）。请用环境变量 PORT 换一个端口，例如：PORT=3000 npm start`,
   },
+  overview: {
+    rankingDescription: (year: string) => `${year} 年各县（市、区）综合改革指数（满分 100），由高到低排列；横轴从接近最低分处开始，竖线为全市。`,
+    scopedRankingTitle: '本县（市、区）与全市综合改革指数',
+    scopedRankingDescription: (year: string) => `${year} 年本县（市、区）与全市的综合改革指数（满分 100）。`,
+    matrixIntro: '按改革指数由低到高排列（最需关注的在前）；离目标最远的指标排在前面。点击表头可重新排序。',
+  },
+  chart: {
+    counties: '各县（市、区）',
+    clickDotHint: '点击圆点可进入该县（市、区）页面',
+  },
   nav: {
     menu: '菜单',
   },

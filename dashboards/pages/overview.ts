@@ -8,6 +8,7 @@ import { formatScore } from '../format.ts';
 import { html } from '../html.ts';
 import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhDisplay } from '../i18n/zh-display.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { indicatorValues } from '../queries/marts.ts';
 
@@ -31,15 +32,27 @@ export const overviewPage: Page = {
     const cityIndex = city('reform_index', year);
 
     const countyIndex = countyRows.filter((r) => r.indicator_id === 'reform_index' && r.period === year);
+    const indexTarget = ctx.catalog.find((c) => c.indicator_id === 'reform_index')?.target ?? null;
+    // A viewer who sees one county: that county against the city, not a ranking of one.
+    const oneCounty = scopeCounty !== null;
     const ranking: ChartSpec = {
       id: 'ranking',
       payload: {
-        kind: 'bars',
-        title: zh.overview.rankingTitle,
-        description: zh.overview.rankingDescription(year),
+        kind: 'ranking',
+        title: oneCounty ? zhDisplay.overview.scopedRankingTitle : zh.overview.rankingTitle,
+        description: oneCounty ? zhDisplay.overview.scopedRankingDescription(year) : zhDisplay.overview.rankingDescription(year),
         width: 620,
-        data: countyIndex.map((r) => ({ label: r.unit_name, value: r.value, href: pageHref(`/county/${r.unit_code}`, { year }) })),
-        options: { format: 'score', max: 1 },
+        data: [
+          ...countyIndex.map((r) => ({ label: r.unit_name, value: r.value, href: pageHref(`/county/${r.unit_code}`, { year }), highlight: oneCounty })),
+          ...(oneCounty && cityIndex ? [{ label: zh.chart.city, value: cityIndex.value, reference: true }] : []),
+        ],
+        options: {
+          format: 'score',
+          city: oneCounty ? null : (cityIndex?.value ?? null),
+          cityLabel: zh.chart.city,
+          target: indexTarget,
+          targetLabel: indexTarget === null ? '' : `${zh.chart.target} ${formatScore(indexTarget)}`,
+        },
       },
       table: {
         columns: [
@@ -64,7 +77,14 @@ export const overviewPage: Page = {
         description: zh.overview.trendDescription,
         width: 620,
         data: trendRows.map((r) => ({ period: r.period, series: r.unit_name, value: r.value, emphasis: r.grain === 'city' })),
-        options: { format: 'score', yLabel: zh.overview.indexHeading, xLabel: zh.chart.year, focusLabel: zh.chart.city, contextLabel: zh.chart.otherCounties },
+        options: {
+          format: 'score',
+          yLabel: zh.overview.indexHeading,
+          xLabel: zh.chart.year,
+          focusLabel: zh.chart.city,
+          // one county in view: the legend names it, not "the other counties"
+          contextLabel: oneCounty ? (countyIndex[0]?.unit_name ?? ctx.counties[0]?.name ?? zh.chart.otherCounties) : zhDisplay.chart.counties,
+        },
       },
       table: {
         columns: [
@@ -76,23 +96,34 @@ export const overviewPage: Page = {
       },
     };
 
-    const countiesOfYear = [...new Map(countyRows.filter((r) => r.period === year).map((r) => [r.unit_code, r.unit_name])).entries()];
+    // worst first: the county with the lowest reform index leads; the index and the indicators
+    // furthest from their targets come first after the name, so a phone shows them without scrolling
+    const indexOf = (code: string) => countyRows.find((r) => r.indicator_id === 'reform_index' && r.period === year && r.unit_code === code)?.value ?? Infinity;
+    const countiesOfYear = [...new Map(countyRows.filter((r) => r.period === year).map((r) => [r.unit_code, r.unit_name])).entries()].sort(
+      ([a], [b]) => indexOf(a) - indexOf(b) || a.localeCompare(b),
+    );
+    const shortfall = (id: string) => {
+      const row = city(id, year);
+      return row && row.target !== null ? row.value - row.target : 0;
+    };
+    const columnsShown = [...targeted].sort((a, b) => shortfall(a.indicator_id) - shortfall(b.indicator_id) || a.display_order - b.display_order);
     const matrix = dataTable({
       id: 'county-matrix',
       caption: zh.overview.matrixCaption,
       columns: [
         { label: zh.overview.countyColumn, sortable: true },
-        ...targeted.map((t) => ({ label: t.name_zh, numeric: true, sortable: true })),
         { label: zh.overview.indexColumn, numeric: true, sortable: true },
+        ...columnsShown.map((t) => ({ label: t.name_zh, numeric: true, sortable: true })),
       ],
+      sorted: { column: 1, direction: 'ascending' },
       rows: countiesOfYear.map(([code, name]) => {
         const of = (id: string) => countyRows.find((r) => r.indicator_id === id && r.period === year && r.unit_code === code);
         return {
           href: pageHref(`/county/${code}`, { year }),
           cells: [
             { content: html`<a href="${pageHref(`/county/${code}`, { year })}">${name}</a>`, sort: name },
-            ...targeted.map((t) => statusCell(of(t.indicator_id))),
             statusCell(of('reform_index')),
+            ...columnsShown.map((t) => statusCell(of(t.indicator_id))),
           ],
         };
       }),
@@ -114,11 +145,11 @@ export const overviewPage: Page = {
               ...(cityIndex ? { data: indicatorData(cityIndex) } : {}),
             },
           ])}
-          ${figure(ctx, ranking, { hint: zh.chart.clickHint })}
+          ${figure(ctx, ranking, oneCounty ? {} : { hint: zhDisplay.chart.clickDotHint })}
         </section>
         <section class="panel">${figure(ctx, trend, { headingLevel: 2 })}</section>
       </div>
-      ${section('matrix', zh.overview.matrixHeading, matrix)}
+      ${section('matrix', zh.overview.matrixHeading, matrix, zhDisplay.overview.matrixIntro)}
     `;
     return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
   },
