@@ -6,6 +6,7 @@ import { dataAttributes, dataTable, indicatorData, statusBadge, type Cell } from
 import { formatIndicator, formatNumber, formatPercent, formatPointsDelta } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { zh } from './i18n/zh.ts';
+import { zhDisplay } from './i18n/zh-display.ts';
 import type { CatalogEntry, IndicatorValue } from './queries/marts.ts';
 import { statusOf } from './status.ts';
 
@@ -79,7 +80,8 @@ export function indicatorTable(options: IndicatorTableOptions): SafeHtml {
         cells: [
           { content: html`<abbr title="${entry.description_zh}" class="indicator-name">${entry.name_zh}</abbr>` },
           valueCell(row),
-          row ? `${formatNumber(row.numerator)} / ${formatNumber(row.denominator)}` : '—',
+          // the index is an average of completion ratios, not a count over a count
+          !row ? '—' : row.indicator_id === 'reform_index' ? zhDisplay.indicators.indexFraction(row.denominator) : `${formatNumber(row.numerator)} / ${formatNumber(row.denominator)}`,
           ...options.comparisons.map((c) => valueCell(byId(c.rows, entry.indicator_id))),
           entry.target === null ? zh.indicators.noTarget : formatPercent(entry.target),
           row ? statusBadge(statusOf(row.value, row.target)) : '—',

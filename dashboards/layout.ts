@@ -102,23 +102,33 @@ export function layout(ctx: PageContext, output: PageOutput, assets: Assets, asO
 </html>`.value}`;
 }
 
-/** A plain error page in the same shell, without filters (no warehouse may be open). */
-export function errorPage(message: string, assets: Assets): string {
+/** An error page in the same shell, without filters (no warehouse may be open): what happened
+ * in Chinese, the status as a small code, and a way back (home; sign-in for 401). */
+export function errorPage(message: string, assets: Assets, status = 500): string {
+  const title = zhDisplay.errors.titles[status] ?? zh.errors.errorTitle;
+  const ways = status === 401
+    ? html`<a class="apply-button" href="/login">${zhDisplay.errors.login}</a>`
+    : html`<a class="apply-button" href="/">${zh.errors.backHome}</a>`;
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${zh.errors.errorTitle} · ${zh.app.title}</title>
+<title>${title} · ${zh.app.title}</title>
 <link rel="icon" href="${FAVICON}">
 <link rel="stylesheet" href="${assets.styles}">
 </head>
 <body>
+<a class="skip-link" href="#main">${zh.app.skipToContent}</a>
 <header class="site-header"><div class="site-header-inner"><a class="brand" href="/"><span class="brand-mark" aria-hidden="true">法</span><span class="brand-text"><span class="brand-title">${zh.app.title}</span></span></a></div></header>
-<main id="main" class="error-main">
-  <h1>${zh.errors.errorTitle}</h1>
-  <p class="error-message">${message}</p>
-  <p><a href="/">${zh.errors.backHome}</a></p>
+<main id="main" class="error-main" tabindex="-1">
+  <section class="panel error-panel">
+    <p class="error-code">${zhDisplay.errors.statusLine(status)}</p>
+    <h1>${title}</h1>
+    <p class="error-message">${message}</p>
+    <p class="error-actions">${ways}</p>
+  </section>
 </main>
+<footer class="site-footer"><p>${zh.app.footer}</p></footer>
 </body>
 </html>`.value}`;
 }

@@ -95,7 +95,7 @@ function errorHandler(context: AppContext): ErrorRequestHandler {
     if (req.path.startsWith('/api/') || !req.accepts('html')) {
       res.json({ error: { code, message } });
     } else {
-      res.type('html').send(errorPage(message, { styles: context.assets.url('styles.css'), script: context.assets.url('app.js') }));
+      res.type('html').send(errorPage(message, { styles: context.assets.url('styles.css'), script: context.assets.url('app.js') }, status));
     }
   };
 }

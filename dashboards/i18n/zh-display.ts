@@ -17,6 +17,15 @@ export const zhDisplay = {
     counties: '各县（市、区）',
     clickDotHint: '点击圆点可进入该县（市、区）页面',
   },
+  indicatorCaption: {
+    cluster: (county: string) => `本片区各项指标与${county}、全市对比`,
+    office: (county: string) => `本所各项指标与${county}、全市对比`,
+  },
+  indicators: {
+    indexFraction: (count: number) => `${count} 项指标的平均`,
+    cityOfYear: (year: string) => `全市 ${year} 年`,
+    noValue: '本年度无数据',
+  },
   nav: {
     menu: '菜单',
   },

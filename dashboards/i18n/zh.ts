@@ -324,7 +324,7 @@ export const zh = {
       fileStatus: '处理结果',
     },
     seconds: (s: number) => `${s.toFixed(1)} 秒`,
-    daysAgo: (days: number) => `${days} 天前`,
+    daysAgo: (days: number) => (days <= 0 ? '今天' : days === 1 ? '昨天' : `${days} 天前`),
     showFiles: (n: number) => `展开 ${n} 个文件的处理结果`,
     showRows: (n: number) => `展开 ${n} 行拒收记录`,
     behind: (days: number) => `落后最新一期 ${days} 天`,

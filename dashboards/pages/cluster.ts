@@ -5,6 +5,7 @@ import { dataTable, keyFigures, section, yesNo } from '../components.ts';
 import { formatNumber } from '../format.ts';
 import { html } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhDisplay } from '../i18n/zh-display.ts';
 import { indicatorTable, statusCell, valueCell } from '../indicator-views.ts';
 import { NotFound, figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { casesMonthly, indicatorValues, officeProfiles, planCategories, staffing, trainingPeople, units } from '../queries/marts.ts';
@@ -85,7 +86,7 @@ export const clusterPage: Page = {
         zh.county.indicatorTable,
         indicatorTable({
           id: 'cluster-indicators',
-          caption: zh.county.indicatorCaption,
+          caption: zhDisplay.indicatorCaption.cluster(cluster.county_name ?? countyCode),
           catalog: ctx.catalog,
           rows: own,
           comparisons: [

@@ -5,6 +5,7 @@ import { dataTable, keyFigures, section, yesNo } from '../components.ts';
 import { formatNumber } from '../format.ts';
 import { html } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhDisplay } from '../i18n/zh-display.ts';
 import { indicatorTable } from '../indicator-views.ts';
 import { NotFound, countyName, figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { casesMonthly, indicatorValues, officeProfiles, planCategories, staffing, trainingPeople } from '../queries/marts.ts';
@@ -101,7 +102,7 @@ export const officePage: Page = {
         zh.county.indicatorTable,
         indicatorTable({
           id: 'office-indicators',
-          caption: zh.county.indicatorCaption,
+          caption: zhDisplay.indicatorCaption.office(county),
           catalog: ctx.catalog,
           rows: own,
           comparisons: [

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { zh } from '../../dashboards/i18n/zh.ts';
+import { zhDisplay } from '../../dashboards/i18n/zh-display.ts';
+import { HttpError } from '../http/errors.ts';
 import { isOpenPath, normalizePath, ruleFor } from './access-rules.ts';
 import { LOGIN_CSS, renderLoginPage } from './login-page.ts';
 import { FailureLimiter } from './rate-limit.ts';
@@ -49,9 +51,10 @@ function wantsJson(req: Request): boolean {
   return !accept.includes('text/html');
 }
 
-function sendRefusal(req: Request, res: Response, status: number, code: string, message: string): void {
+/** JSON for API clients; for a browser, the app's styled Chinese error page (via the error handler). */
+function sendRefusal(req: Request, res: Response, next: NextFunction, status: number, code: string, message: string): void {
   if (wantsJson(req)) return sendJsonError(res, status, code, message);
-  res.status(status).type('text/plain; charset=utf-8').send(message);
+  next(new HttpError(status, code, message));
 }
 
 /** Only local paths: `/x`, never `//host` or `/\host`, so the login page cannot redirect elsewhere. */
@@ -173,7 +176,7 @@ export function createAuth(options: AuthOptions): Auth {
     if (authorization !== undefined) {
       const match = /^Bearer\s+([A-Za-z0-9_-]{16,128})\s*$/.exec(authorization);
       user = match ? users.findByToken(match[1]!) : undefined;
-      if (!user) return sendJsonError(res, 401, 'invalid_token', 'API 令牌无效或已被撤销 / invalid or revoked API token');
+      if (!user) return sendJsonError(res, 401, 'invalid_token', zhDisplay.errors.invalidToken);
       req.authMethod = 'bearer';
     } else {
       const id = readCookie(req, SESSION_COOKIE);
@@ -187,7 +190,7 @@ export function createAuth(options: AuthOptions): Auth {
     }
     if (!user) {
       if (wantsJson(req) || (req.method !== 'GET' && req.method !== 'HEAD')) {
-        return sendJsonError(res, 401, 'unauthenticated', '请先登录或提供 API 令牌 / authentication required');
+        return sendJsonError(res, 401, 'unauthenticated', zhDisplay.errors.unauthenticated);
       }
       return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
     }
@@ -207,7 +210,7 @@ export function createAuth(options: AuthOptions): Auth {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const sent = req.get(CSRF_HEADER) ?? (typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined);
     if (!sent || !safeEqual(sent, expected)) {
-      return sendRefusal(req, res, 403, 'csrf', '请求缺少有效的 CSRF 令牌，请刷新页面后重试 / missing or wrong CSRF token');
+      return sendRefusal(req, res, next, 403, 'csrf', zhDisplay.errors.csrf);
     }
     next();
   }
@@ -217,10 +220,10 @@ export function createAuth(options: AuthOptions): Auth {
     const rule = ruleFor(req.path);
     const scope = req.scope!;
     if (!roleAtLeast(scope.role, rule.role)) {
-      return sendRefusal(req, res, 403, 'forbidden', `权限不足：需要 ${rule.role} 角色 / requires role ${rule.role}`);
+      return sendRefusal(req, res, next, 403, 'forbidden', zhDisplay.errors.forbiddenRole(zhDisplay.roles[rule.role] ?? rule.role));
     }
     if (rule.cityWideOnly && scope.countyCode !== null) {
-      return sendRefusal(req, res, 403, 'city_wide_only', 'SQL 控制台只对全市范围的用户开放 / the SQL console is for city-wide users only');
+      return sendRefusal(req, res, next, 403, 'city_wide_only', zhDisplay.errors.cityWideOnly);
     }
     next();
   }
@@ -231,8 +234,8 @@ export function createAuth(options: AuthOptions): Auth {
 /** For routes that need more than the access table (e.g. a role on one method). */
 export function requireRole(role: Role): RequestHandler {
   return (req, res, next) => {
-    if (!req.scope) return sendJsonError(res, 401, 'unauthenticated', '请先登录 / authentication required');
-    if (!roleAtLeast(req.scope.role, role)) return sendJsonError(res, 403, 'forbidden', `权限不足：需要 ${role} 角色 / requires role ${role}`);
+    if (!req.scope) return sendJsonError(res, 401, 'unauthenticated', zhDisplay.errors.unauthenticated);
+    if (!roleAtLeast(req.scope.role, role)) return sendJsonError(res, 403, 'forbidden', zhDisplay.errors.forbiddenRole(zhDisplay.roles[role] ?? role));
     next();
   };
 }

@@ -207,7 +207,7 @@ describe('roles and scope (interfaces.md access table)', () => {
     expect((await get('/api/runs', tokens.analyst!)).status).toBe(403);
     const refresh = await post('/api/refresh', tokens.analyst!);
     expect(refresh.status).toBe(403);
-    expect(JSON.parse(refresh.body)).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/需要 admin/) } });
+    expect(JSON.parse(refresh.body)).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/需要管理员角色/) } });
   });
 
   it('admin: everything', async () => {
