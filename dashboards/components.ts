@@ -60,7 +60,8 @@ export interface TableOptions {
 
 export function dataTable(options: TableOptions): SafeHtml {
   if (options.rows.length === 0) return html`<p class="empty">${options.empty ?? zh.app.noData}</p>`;
-  return html`<div class="table-wrap"><table class="data-table" id="${options.id}">
+  // a region that scrolls sideways on a phone: focusable (keyboard users scroll it with arrows), named by its caption
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${options.caption}"><table class="data-table" id="${options.id}">
   <caption>${options.caption}</caption>
   <thead><tr>${options.columns.map(
     (c, i) =>

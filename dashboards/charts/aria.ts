@@ -30,17 +30,24 @@ export function chineseAriaLabel(label: string): string {
 }
 
 interface AriaElement {
+  tagName: string;
+  hasAttribute(name: string): boolean;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
   querySelectorAll(selector: string): Iterable<AriaElement> | ArrayLike<AriaElement>;
 }
 
-/** Renames every English group label inside a drawn chart. */
+/**
+ * Renames every English group label inside a drawn chart, and gives labelled elements a role:
+ * ARIA allows a name only on elements with one (a group of marks; a single mark is an image).
+ */
 export function localizeAria(root: AriaElement): void {
   for (const element of Array.from(root.querySelectorAll('[aria-label]'))) {
     const label = element.getAttribute('aria-label');
     if (label === null) continue;
     const chinese = chineseAriaLabel(label);
     if (chinese !== label) element.setAttribute('aria-label', chinese);
+    const tag = element.tagName.toLowerCase();
+    if (!element.hasAttribute('role') && tag !== 'a' && tag !== 'svg') element.setAttribute('role', tag === 'g' ? 'group' : 'img');
   }
 }
