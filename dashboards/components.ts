@@ -39,6 +39,28 @@ export interface Row {
   className?: string;
 }
 
+const WORDS = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/**
+ * A header label that may wrap only between words: the CSS keeps Chinese from breaking between
+ * any two characters (word-break: keep-all), and a <wbr> between the words (ICU's dictionary)
+ * lets 重点所所长<wbr>法律<wbr>专业… wrap where a reader would.
+ */
+export function headerLabel(label: string): SafeHtml {
+  return html`${headerWords(label).map((w, i) => (i === 0 ? html`${w}` : html`<wbr>${w}`))}`;
+}
+
+/** The label's words; a one-character word stays with the one before it (背景占比, not 背景占|比). */
+export function headerWords(label: string): string[] {
+  const words: string[] = [];
+  for (const { segment } of WORDS.segment(label)) {
+    const last = words[words.length - 1];
+    if (last !== undefined && (segment.length < 2 || last.length < 2)) words[words.length - 1] = last + segment;
+    else words.push(segment);
+  }
+  return words;
+}
+
 function asCell(cell: Cell | SafeHtml | string | number): Cell {
   return cell instanceof SafeHtml || typeof cell !== 'object' ? { content: cell } : cell;
 }
@@ -66,7 +88,7 @@ export function dataTable(options: TableOptions): SafeHtml {
   <thead><tr>${options.columns.map(
     (c, i) =>
       html`<th scope="col" class="${[c.numeric ? 'numeric' : '', c.wrap ? 'wrap' : ''].join(' ').trim()}"${c.sortable ? html` aria-sort="${options.sorted?.column === i ? options.sorted.direction : 'none'}"` : ''}>${
-        c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${c.label}<span class="sort-icon" aria-hidden="true"></span></button>` : html`<span class="th-label">${c.label}</span>`
+        c.sortable ? html`<button type="button" class="sort-button" data-column="${i}">${headerLabel(c.label)}<span class="sort-icon" aria-hidden="true"></span></button>` : html`<span class="th-label">${headerLabel(c.label)}</span>`
       }</th>`,
   )}</tr></thead>
   <tbody>${options.rows.map(
