@@ -2,6 +2,7 @@
 // by business line per month, training days and hours per person against the 12 / 90 lines.
 import type { ChartSpec } from './charts/render.ts';
 import { zh } from './i18n/zh.ts';
+import { zhDisplay } from './i18n/zh-display.ts';
 import type { MonthlyCases, StaffingRow, TrainingPerson } from './queries/marts.ts';
 
 export function staffingSpec(rows: StaffingRow[], id = 'staffing'): ChartSpec {
@@ -69,12 +70,15 @@ export function trainingSpec(people: TrainingPerson[], officeNames: Map<string, 
   const first = people[0];
   const requiredDays = first?.required_days ?? 12;
   const requiredHours = first?.required_hours ?? 90;
+  const counted = people.filter((p) => p.in_denominator);
+  const below = counted.filter((p) => !p.complies).length;
   return {
     id,
     payload: {
       kind: 'training',
       title: zh.training.scatterTitle,
-      description: zh.training.scatterDescription,
+      // who is below the line, in words first: the chart shows where they are
+      description: `${zhDisplay.training.belowLine(below, counted.length, requiredDays, requiredHours)}${zh.training.scatterDescription}`,
       width: 1100,
       data: people.map((p) => ({
         person: p.person_code,
@@ -91,6 +95,8 @@ export function trainingSpec(people: TrainingPerson[], officeNames: Map<string, 
         yLabel: `${zh.training.columns.hours}（${zh.units.hours}）`,
         daysLine: `${requiredDays} ${zh.units.days}`,
         hoursLine: `${requiredHours} ${zh.units.hours}`,
+        clippedLabel: zhDisplay.training.clipped,
+        peopleUnit: zh.units.people,
       },
     },
     table: {

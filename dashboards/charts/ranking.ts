@@ -53,7 +53,7 @@ export function rankingChart(data: RankingDatum[], options: RankingOptions, env:
     y: { domain: rows.map((d) => d.label), label: null, tickSize: 0 },
     style: { ...base(env, ...aria).style, fontSize: '13px' },
     marks: [
-      Plot.ruleY(ranked, { y: 'label', x1: domain[0], x2: 'value', stroke: COLORS.contextLight, strokeWidth: 3 }),
+      Plot.ruleY(rows, { y: 'label', x1: domain[0], x2: 'value', stroke: COLORS.contextLight, strokeWidth: 3 }),
       ...sortedRefs.map((r) =>
         Plot.ruleX([r.x], { stroke: r.color, strokeWidth: 2, ...(r.dash ? { strokeDasharray: r.dash } : {}) }),
       ),

@@ -9,8 +9,8 @@ export const zhDisplay = {
   },
   overview: {
     rankingDescription: (year: string) => `${year} 年各县（市、区）综合改革指数（满分 100），由高到低排列；横轴从接近最低分处开始，竖线为全市。`,
-    scopedRankingTitle: '本县（市、区）与全市综合改革指数',
-    scopedRankingDescription: (year: string) => `${year} 年本县（市、区）与全市的综合改革指数（满分 100）。`,
+    scopedRankingTitle: (county: string) => `${county}与全市综合改革指数`,
+    scopedRankingDescription: (county: string, year: string) => `${year} 年${county}与全市的综合改革指数（满分 100），横轴从接近较低者处开始。`,
     matrixIntro: '按改革指数由低到高排列（最需关注的在前）；离目标最远的指标排在前面。点击表头可重新排序。',
   },
   chart: {
@@ -25,6 +25,11 @@ export const zhDisplay = {
     indexFraction: (count: number) => `${count} 项指标的平均`,
     cityOfYear: (year: string) => `全市 ${year} 年`,
     noValue: '本年度无数据',
+  },
+  training: {
+    belowLine: (below: number, counted: number, days: number, hours: number) =>
+      counted === 0 ? '' : `应参训 ${counted} 人中，${below} 人未达标（不足 ${days} 天且不足 ${hours} 学时，落在左下角的浅红色区域）。`,
+    clipped: '超出坐标范围、画在边缘',
   },
   nav: {
     menu: '菜单',

@@ -100,30 +100,32 @@ export const countyPage: Page = {
     const offices = dataTable({
       id: 'offices',
       caption: zh.county.officesCaption,
+      // worst first, the measures that matter next to the name (a phone shows them without scrolling)
       columns: [
         { label: zh.training.columns.office, sortable: true },
+        { label: zh.overview.indexColumn, numeric: true, sortable: true },
+        { label: ctx.catalog.find((c) => c.indicator_id === 'training_compliance')?.name_zh ?? '', numeric: true, sortable: true },
         { label: zh.office.fields.tier, sortable: true },
         { label: zh.office.fields.cluster, sortable: true },
         { label: zh.office.fields.activeStaff, numeric: true, sortable: true },
         { label: zh.office.fields.terminals, numeric: true, sortable: true },
         { label: zh.office.fields.smartOffice, sortable: true },
-        { label: ctx.catalog.find((c) => c.indicator_id === 'training_compliance')?.name_zh ?? '', numeric: true, sortable: true },
-        { label: zh.overview.indexColumn, numeric: true, sortable: true },
       ],
-      rows: officeUnits.map((o) => {
+      sorted: { column: 1, direction: 'ascending' },
+      rows: [...officeUnits].sort((a, b) => (officeRow(a.unit_code, 'reform_index')?.value ?? Infinity) - (officeRow(b.unit_code, 'reform_index')?.value ?? Infinity) || a.unit_code.localeCompare(b.unit_code)).map((o) => {
         const profile = profiles.find((p) => p.office_code === o.unit_code);
         const href = pageHref(`/office/${o.unit_code}`, { year });
         return {
           href,
           cells: [
             { content: html`<a href="${href}">${o.unit_name}</a>`, sort: o.unit_name },
+            valueCell(officeRow(o.unit_code, 'reform_index')),
+            statusCell(officeRow(o.unit_code, 'training_compliance')),
             zh.tierShort[o.tier ?? ''] ?? '',
             o.cluster_name ?? zh.county.unclustered,
             { content: formatNumber(profile?.active_staff), sort: profile?.active_staff ?? -1 },
             { content: formatNumber(profile?.terminals), sort: profile?.terminals ?? -1 },
             yesNo(profile?.smart_office),
-            statusCell(officeRow(o.unit_code, 'training_compliance')),
-            valueCell(officeRow(o.unit_code, 'reform_index')),
           ],
         };
       }),

@@ -35,12 +35,13 @@ export const overviewPage: Page = {
     const indexTarget = ctx.catalog.find((c) => c.indicator_id === 'reform_index')?.target ?? null;
     // A viewer who sees one county: that county against the city, not a ranking of one.
     const oneCounty = scopeCounty !== null;
+    const countyLabel = countyIndex[0]?.unit_name ?? ctx.counties[0]?.name ?? scopeCounty ?? '';
     const ranking: ChartSpec = {
       id: 'ranking',
       payload: {
         kind: 'ranking',
-        title: oneCounty ? zhDisplay.overview.scopedRankingTitle : zh.overview.rankingTitle,
-        description: oneCounty ? zhDisplay.overview.scopedRankingDescription(year) : zhDisplay.overview.rankingDescription(year),
+        title: oneCounty ? zhDisplay.overview.scopedRankingTitle(countyLabel) : zh.overview.rankingTitle,
+        description: oneCounty ? zhDisplay.overview.scopedRankingDescription(countyLabel, year) : zhDisplay.overview.rankingDescription(year),
         width: 620,
         data: [
           ...countyIndex.map((r) => ({ label: r.unit_name, value: r.value, href: pageHref(`/county/${r.unit_code}`, { year }), highlight: oneCounty })),
@@ -76,14 +77,14 @@ export const overviewPage: Page = {
         title: zh.overview.trendTitle,
         description: zh.overview.trendDescription,
         width: 620,
-        data: trendRows.map((r) => ({ period: r.period, series: r.unit_name, value: r.value, emphasis: r.grain === 'city' })),
+        data: trendRows.map((r) => ({ period: r.period, series: r.unit_name, value: r.value, emphasis: oneCounty ? r.grain === 'county' : r.grain === 'city' })),
         options: {
           format: 'score',
           yLabel: zh.overview.indexHeading,
           xLabel: zh.chart.year,
-          focusLabel: zh.chart.city,
-          // one county in view: the legend names it, not "the other counties"
-          contextLabel: oneCounty ? (countyIndex[0]?.unit_name ?? ctx.counties[0]?.name ?? zh.chart.otherCounties) : zhDisplay.chart.counties,
+          // one county in view: its own line in focus against the city, named, not "the other counties"
+          focusLabel: oneCounty ? countyLabel : zh.chart.city,
+          contextLabel: oneCounty ? zh.chart.city : zhDisplay.chart.counties,
         },
       },
       table: {

@@ -56,6 +56,7 @@ export const trainingPage: Page = {
     for (const p of people) groups.set(groupKey(p), [...(groups.get(groupKey(p)) ?? []), p]);
     const unitName = (code: string) => (county ? names.get(code) : countyName(ctx, code)) ?? code;
     const average = (list: TrainingPerson[], key: 'days' | 'hours') => (list.length === 0 ? null : list.reduce((s, p) => s + p[key], 0) / list.length);
+    const rateOf = (code: string) => unitRows.find((r) => r.unit_code === code)?.value ?? Infinity;
     const table = dataTable({
       id: 'training-units',
       caption: zh.training.tableCaption,
@@ -68,8 +69,10 @@ export const trainingPage: Page = {
         { label: zh.training.columns.avgDays, numeric: true, sortable: true },
         { label: zh.training.columns.avgHours, numeric: true, sortable: true },
       ],
+      // worst first: the lowest compliance rate leads
+      sorted: { column: 4, direction: 'ascending' },
       rows: [...groups.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => rateOf(a) - rateOf(b) || a.localeCompare(b))
         .map(([code, list]) => {
           const counted = list.filter((p) => p.in_denominator);
           const days = average(counted, 'days');
