@@ -77,23 +77,26 @@ export const casesPage: Page = {
       caption: zh.cases.byCountyCaption,
       columns: [
         { label: zh.training.columns.unit, sortable: true },
+        { label: zh.cases.columns.successRate, numeric: true, sortable: true },
+        { label: zh.cases.columns.breadth, numeric: true, sortable: true },
         { label: zh.cases.columns.received, numeric: true, sortable: true },
         { label: zh.cases.columns.closed, numeric: true, sortable: true },
         { label: zh.cases.columns.withdrawn, numeric: true, sortable: true },
-        { label: zh.cases.columns.successRate, numeric: true, sortable: true },
-        { label: zh.cases.columns.breadth, numeric: true, sortable: true },
       ],
+      // worst first: the lowest mediation success rate leads, the rates next to the name
+      sorted: { column: 1, direction: 'ascending' },
       rows: byUnit
         .filter((u) => names.has(u.unit_code))
+        .sort((a, b) => (indicator(a.unit_code, 'mediation_success_rate')?.value ?? Infinity) - (indicator(b.unit_code, 'mediation_success_rate')?.value ?? Infinity) || a.unit_code.localeCompare(b.unit_code))
         .map((u) => ({
           href: link(u.unit_code),
           cells: [
             { content: html`<a href="${link(u.unit_code)}">${names.get(u.unit_code)}</a>`, sort: names.get(u.unit_code) ?? u.unit_code },
+            valueCell(indicator(u.unit_code, 'mediation_success_rate')),
+            valueCell(indicator(u.unit_code, 'function_breadth')),
             { content: formatNumber(u.received), sort: u.received },
             { content: formatNumber(u.closed), sort: u.closed },
             { content: formatNumber(u.withdrawn), sort: u.withdrawn },
-            valueCell(indicator(u.unit_code, 'mediation_success_rate')),
-            valueCell(indicator(u.unit_code, 'function_breadth')),
           ],
         })),
     });

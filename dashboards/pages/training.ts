@@ -62,15 +62,15 @@ export const trainingPage: Page = {
       caption: zh.training.tableCaption,
       columns: [
         { label: zh.training.columns.unit, sortable: true },
-        { label: zh.training.columns.staff, numeric: true, sortable: true },
-        { label: zh.training.columns.denominator, numeric: true, sortable: true },
-        { label: zh.training.columns.complying, numeric: true, sortable: true },
         { label: zh.training.columns.rate, numeric: true, sortable: true },
+        { label: zh.training.columns.complying, numeric: true, sortable: true },
+        { label: zh.training.columns.denominator, numeric: true, sortable: true },
+        { label: zh.training.columns.staff, numeric: true, sortable: true },
         { label: zh.training.columns.avgDays, numeric: true, sortable: true },
         { label: zh.training.columns.avgHours, numeric: true, sortable: true },
       ],
       // worst first: the lowest compliance rate leads
-      sorted: { column: 4, direction: 'ascending' },
+      sorted: { column: 1, direction: 'ascending' },
       rows: [...groups.entries()]
         .sort(([a], [b]) => rateOf(a) - rateOf(b) || a.localeCompare(b))
         .map(([code, list]) => {
@@ -81,10 +81,10 @@ export const trainingPage: Page = {
             href: link(code),
             cells: [
               { content: html`<a href="${link(code)}">${unitName(code)}</a>`, sort: unitName(code) },
-              formatNumber(list.length),
-              formatNumber(counted.length),
-              formatNumber(counted.filter((p) => p.complies).length),
               statusCell(unitRows.find((r) => r.unit_code === code)),
+              formatNumber(counted.filter((p) => p.complies).length),
+              formatNumber(counted.length),
+              formatNumber(list.length),
               { content: days === null ? '—' : days.toFixed(1), sort: days },
               { content: hours === null ? '—' : hours.toFixed(1), sort: hours },
             ],
