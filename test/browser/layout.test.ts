@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zhDisplay } from '../../dashboards/i18n/zh-display.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.ts';
 import { startRealApp, type RealApp } from '../access/real-app.ts';
@@ -281,6 +282,19 @@ describe('Chinese everywhere', () => {
     }
     expect(found).toEqual([]);
   }, 300_000);
+
+  it('on error pages: a viewer opening /console and an unknown path get the styled Chinese page with a way back', async () => {
+    for (const [url, who, status] of [['/console', 'viewer', 403], ['/no-such-page', 'admin', 404]] as const) {
+      const response = await fetch(app.url + url, { headers: { authorization: `Bearer ${tokens[who]}`, accept: 'text/html' } });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      const body = await response.text();
+      expect(body).toContain(`<h1>${zhDisplay.errors.titles[status]}</h1>`);
+      expect(body).toMatch(/<link rel="stylesheet" href="[^"]+styles[^"]*\.css/);
+      expect(body).toMatch(/<a [^>]*href="\/"/);
+      expect(englishWords(body.replace(/<[^>]*>/g, ' ').replace(/&[a-z]+;/g, ' '))).toEqual([]);
+    }
+  });
 
   it('in API error bodies', async () => {
     const asked: [string, Who, RequestInit?][] = [
