@@ -11,6 +11,8 @@ export const zhDisplay = {
     rankingDescription: (year: string) => `${year} 年各县（市、区）综合改革指数（满分 100），由高到低排列；横轴从接近最低分处开始，竖线为全市。`,
     scopedRankingTitle: (county: string) => `${county}与全市综合改革指数`,
     scopedRankingDescription: (county: string, year: string) => `${year} 年${county}与全市的综合改革指数（满分 100），横轴从接近较低者处开始。`,
+    scopedTrendDescription: (county: string) => `${county}与全市综合改革指数的年度变化。`,
+    scopedMatrixHeading: (county: string) => `${county}达标情况`,
     matrixIntro: '按改革指数由低到高排列（最需关注的在前）；离目标最远的指标排在前面。点击表头可重新排序。',
   },
   chart: {

@@ -75,7 +75,7 @@ export const overviewPage: Page = {
       payload: {
         kind: 'trend',
         title: zh.overview.trendTitle,
-        description: zh.overview.trendDescription,
+        description: oneCounty ? zhDisplay.overview.scopedTrendDescription(countyLabel) : zh.overview.trendDescription,
         width: 620,
         data: trendRows.map((r) => ({ period: r.period, series: r.unit_name, value: r.value, emphasis: oneCounty ? r.grain === 'county' : r.grain === 'city' })),
         options: {
@@ -150,7 +150,7 @@ export const overviewPage: Page = {
         </section>
         <section class="panel">${figure(ctx, trend, { headingLevel: 2 })}</section>
       </div>
-      ${section('matrix', zh.overview.matrixHeading, matrix, zhDisplay.overview.matrixIntro)}
+      ${oneCounty ? section('matrix', zhDisplay.overview.scopedMatrixHeading(countyLabel), matrix) : section('matrix', zh.overview.matrixHeading, matrix, zhDisplay.overview.matrixIntro)}
     `;
     return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
   },
