@@ -205,8 +205,10 @@ function englishWords(text: string, allowed: Set<string> = ALLOWED): string[] {
 /** What a person reads or hears: text, title, aria-label/description, alt and placeholder. */
 async function readableText(page: Page): Promise<string> {
   return page.evaluate(() => {
-    // code (indicator ids, SQL) is shown as code on purpose
-    const skip = (e: Element) => e.closest('code, pre, textarea, script, style') !== null;
+    // code (indicator ids, SQL, column names and types, example values) is shown as code on
+    // purpose: <code>, <pre>, the editor, and anything marked translate="no" (HTML's own marker
+    // for content that is not to be translated)
+    const skip = (e: Element) => e.closest('code, pre, textarea, script, style, [translate="no"]') !== null;
     const out: string[] = [document.title];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
