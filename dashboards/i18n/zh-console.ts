@@ -61,6 +61,10 @@ export const zhConsole = {
     loadedFromLink: '已载入链接中的查询。',
     badLink: '链接中的查询无法读取，已忽略。',
   },
+  downloads: {
+    /** Beside 下载数据 CSV under every chart (dashboards/charts/render.ts). */
+    chartXlsx: '下载数据 Excel',
+  },
   exports: {
     xlsx: 'Excel',
     downloading: '正在准备下载…',

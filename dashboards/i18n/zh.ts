@@ -412,7 +412,7 @@ export const zh = {
       run: '应为运行编号',
       format: '应为 json 或 csv',
       chart: '该页面没有这个图表',
-      imageFormat: '应为 csv 或 svg',
+      imageFormat: '应为 csv、xlsx 或 svg',
       limit: (max: number) => `应为 1 到 ${max} 之间的整数`,
     },
   },

@@ -8,8 +8,6 @@ import type { RouteModule } from '../app-context.ts';
 import { analystFileResolver, ConsoleEngine } from './engine.ts';
 import { ParquetExporter } from './parquet-export.ts';
 import { consoleRouter } from './router.ts';
-import { DictionaryService } from './dictionary.ts';
-import { dictionaryRouter } from './dictionary-routes.ts';
 
 export interface ConsoleService {
   routes: RouteModule;
@@ -30,11 +28,9 @@ export function createConsoleService(config: ConsoleConfig, log?: (message: stri
   });
   const exporter = new ParquetExporter({ tempDir: path.join(config.dataDir, 'tmp', 'console-export'), memoryLimit: '512MB' });
   const limits = { rowLimit: config.consoleRowLimit, exportRowCap: config.consoleExportRowCap, timeoutMs: config.consoleTimeoutMs };
-  const dictionary = new DictionaryService(engine);
   return {
     engine,
     routes: (router: Router) => {
-      router.use(dictionaryRouter(dictionary, log ? (error: unknown) => log('data dictionary failed', error) : undefined));
       router.use(
         consoleRouter({
           engine,
