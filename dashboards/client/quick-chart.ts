@@ -99,7 +99,7 @@ export function drawChart(target: HTMLElement, columns: Column[], rows: Row[], c
   const common = { width, ariaLabel: `${t.chart}：${markName}`, style: { fontSize: '12px' } };
   const data = mark === 'line' ? rows.map((r) => ({ ...r, [x.name]: timeValue(x, r[x.name]) })) : rows;
   let svg: Element;
-  const notes = [auto && y ? tc.picked(x.name, y) : t.chartNote(markName)];
+  const notes = [auto && y ? `${tc.picked(x.name, y)}（${markName}）` : auto ? t.chartNote(markName) : tc.manual(markName)];
   switch (mark) {
     case 'line': {
       const series = columns.find((c) => c.kind === 'text' && c.name !== x.name && /(^|_)name(_zh)?$/.test(c.name)) ?? columns.find((c) => c.kind === 'text' && c.name !== x.name);
@@ -142,6 +142,6 @@ export function drawChart(target: HTMLElement, columns: Column[], rows: Row[], c
       svg = Plot.plot({ ...common, x: { label: x.name }, marks: [Plot.rectY(data, { ...Plot.binX({ y: 'count' }, { x: x.name }), fill: '#4e79a7' }), Plot.ruleY([0])] });
       break;
   }
-  note.textContent = `${notes.join(' ')}（${markName}）`;
+  note.textContent = notes.join(' ');
   target.replaceChildren(note, svg);
 }

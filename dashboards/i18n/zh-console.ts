@@ -39,6 +39,7 @@ export const zhConsole = {
     ask: '请选择作图用的分类列和数值列。',
     picked: (x: string, y: string) => `已自动选择：分类 ${x}，数值 ${y}；可在上方更改。`,
     tooMany: (n: number) => `类别较多，只画数值最大的 ${n} 个。`,
+    manual: (mark: string) => `按所选的列作图：${mark}`,
   },
   results: {
     rounded: '表中小数最多显示 4 位（鼠标悬停可见完整值）；导出文件保留完整精度。',
