@@ -64,9 +64,12 @@ export function renderDictionary(target: HTMLElement, dictionary: DictionaryAnsw
     const details = element('details', 'dictionary-relation');
     details.id = `${options.idPrefix}-${relation.name}`;
     details.open = options.open ?? false;
+    // The summary holds text only (a button inside a summary is nested interaction, WCAG 4.1.2):
+    // the insert button comes first inside the opened entry.
     const summary = element('summary');
-    summary.append(nameNode(`mart.${relation.name}`, `mart.${relation.name}`), element('span', 'dictionary-kind', `${relation.kind === 'view' ? t.view : t.table} · ${t.columns(relation.columns.length)}`));
+    summary.append(element('code', 'dictionary-name', `mart.${relation.name}`), element('span', 'dictionary-kind', `${relation.kind === 'view' ? t.view : t.table} · ${t.columns(relation.columns.length)}`));
     const about = element('p', 'dictionary-description', relation.description ?? t.noDescription);
+    if (options.insert) about.prepend(nameNode(t.insertTable, `mart.${relation.name}`), ' ');
     const table = element('table', 'dictionary-columns');
     const head = table.createTHead().insertRow();
     for (const word of [t.column, t.type, t.description, t.examples]) {
@@ -86,7 +89,11 @@ export function renderDictionary(target: HTMLElement, dictionary: DictionaryAnsw
       examples.className = 'dictionary-examples';
       examples.textContent = column.examples.length > 0 ? column.examples.join('；') : t.noExamples;
     }
+    // A region that may scroll sideways on a phone: reachable and named for keyboard users.
     const wrap = element('div', 'dictionary-scroll');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', t.columnsOf(relation.name));
     wrap.append(table);
     details.append(summary, about, wrap);
     return { details, relation, rows: [...body.rows], text: `${relation.name} ${relation.description ?? ''}`.toLowerCase() };

@@ -22,6 +22,8 @@ export const zhConsole = {
     view: '视图',
     columns: (n: number) => `${n} 列`,
     insert: (name: string) => `将 ${name} 插入编辑器`,
+    insertTable: '插入表名',
+    columnsOf: (name: string) => `${name} 的列`,
     openPage: '在新页面中查看完整数据字典',
     openConsole: '打开 SQL 控制台',
   },

@@ -15,6 +15,8 @@ export const DICTIONARY_STYLE = `
 .dictionary-relation{border-bottom:1px solid #e3e6e9;padding:.35rem 0}
 .dictionary-relation summary{cursor:pointer;display:flex;flex-wrap:wrap;gap:.2rem .6rem;align-items:baseline}
 .dictionary-kind{color:#4a535c;font-size:.85em}
+.dictionary-name{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-weight:600;overflow-wrap:anywhere}
+.dictionary-scroll:focus{outline:3px solid #0b63c5;outline-offset:1px}
 .dictionary-description{margin:.3rem 0;color:#1f2933}
 .dictionary-scroll{overflow-x:auto;max-width:100%}
 .dictionary-columns{border-collapse:collapse;font-size:.85rem;width:100%}
