@@ -106,7 +106,7 @@ export function exampleText(value: Json): string | null {
   if (value === null || value === '') return null;
   let text: string;
   if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
-  else if (Array.isArray(value)) text = value.length === 0 ? '[]' : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('、');
+  else if (Array.isArray(value)) text = value.length === 0 ? '（空）' : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('、');
   else if (typeof value === 'object') text = JSON.stringify(value);
   else if (typeof value === 'string' && /^-?\d+\.\d{5,}$/.test(value)) text = String(Number(Number(value).toFixed(4)));
   else text = String(value);

@@ -146,14 +146,20 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     await expect.poll(async () => page.locator('#console-saved-list li .saved-name').allTextContents(), POLL).toEqual(['各县改革指数']);
     await page.getByRole('button', { name: '复制分享链接' }).click();
     await expect.poll(async () => new URL(page.url()).searchParams.get('q'), POLL).toBeTruthy();
-    const shared = page.url();
+    const shared = new URL(page.url());
+    // Saved queries stay in this browser: another tab sees them.
     const other = await context.newPage();
-    await other.goto(shared);
-    await expect.poll(async () => other.locator('#console-results tbody tr').count(), POLL).toBeGreaterThan(1);
-    expect(await other.getByLabel('SQL 语句').inputValue()).toBe(await editor.inputValue());
+    await other.goto(`${app.url}/console`);
     await other.locator('#console-saved summary').click();
-    expect(await other.locator('#console-saved-list li .saved-name').allTextContents()).toEqual(['各县改革指数']);
-    await expectNoSidewaysScroll(other);
+    await expect.poll(async () => other.locator('#console-saved-list li .saved-name').allTextContents(), POLL).toEqual(['各县改革指数']);
+    // The link, opened by a colleague who is not signed in yet: sign in, then the query runs.
+    const colleague = await signedIn(size, `${shared.pathname}${shared.search}`);
+    expect(new URL(colleague.page.url()).searchParams.get('q')).toBe(shared.searchParams.get('q'));
+    await expect.poll(async () => colleague.page.locator('#console-results tbody tr').count(), POLL).toBeGreaterThan(1);
+    expect(await colleague.page.getByLabel('SQL 语句').inputValue()).toBe(await editor.inputValue());
+    await expectNoSidewaysScroll(colleague.page);
+    expect(colleague.problems).toEqual([]);
+    await colleague.context.close();
 
     expect(problems).toEqual([]);
     await context.close();
