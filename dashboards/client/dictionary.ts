@@ -87,6 +87,8 @@ export function renderDictionary(target: HTMLElement, dictionary: DictionaryAnsw
       row.insertCell().textContent = column.description ?? t.noDescription;
       const examples = row.insertCell();
       examples.className = 'dictionary-examples';
+      // The label a narrow box shows before the examples (its table header is hidden there).
+      examples.dataset.label = t.examples;
       examples.textContent = column.examples.length > 0 ? column.examples.join('；') : t.noExamples;
     }
     // A region that may scroll sideways on a phone: reachable and named for keyboard users.

@@ -24,6 +24,19 @@ export const DICTIONARY_STYLE = `
 .dictionary-columns th{background:#f4f6f8;white-space:nowrap}
 .dictionary-columns td:first-child,.dictionary-columns td:nth-child(2){white-space:nowrap;font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace}
 .dictionary-examples{color:#4a535c}
+/* Narrow boxes (a phone, the console's side panel): each column becomes a small card, so no
+   header or description is squeezed to one character per line. A container query, because the
+   side panel is narrow on a wide screen too. */
+.dictionary-relation{container-type:inline-size}
+@container (max-width: 560px){
+  .dictionary-columns thead{display:none}
+  .dictionary-columns,.dictionary-columns tbody,.dictionary-columns tr,.dictionary-columns td{display:block;width:auto}
+  .dictionary-columns tr{border-bottom:1px solid #e3e6e9;padding:.35rem 0}
+  .dictionary-columns td{border:0;padding:.05rem 0;white-space:normal}
+  .dictionary-columns td:first-child{display:inline;font-weight:600;white-space:normal}
+  .dictionary-columns td:nth-child(2){display:inline;margin-left:.5rem;color:#4a535c;font-size:.8em}
+  .dictionary-columns td[data-label]::before{content:attr(data-label) "：";color:#4a535c}
+}
 button.insert{background:none;border:0;color:#0b63c5;text-decoration:underline;cursor:pointer;font:inherit;font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;padding:0;text-align:left}
 button.insert:focus{outline:3px solid #0b63c5;outline-offset:1px}
 `;

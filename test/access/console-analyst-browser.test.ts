@@ -194,6 +194,14 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     expect(grain[1]).toBe('VARCHAR');
     expect(grain[2]).toMatch(/口径/);
     expect(grain[3]).toMatch(/office|cluster|county|city/);
+    // No description squeezed to a character per line: every cell at least two characters wide.
+    const narrow = await page.locator('[data-dictionary] td, [data-dictionary] th').evaluateAll((cells) =>
+      cells
+        .filter((c) => (c as HTMLElement).offsetParent !== null && (c.textContent ?? '').length >= 2)
+        .filter((c) => c.getBoundingClientRect().width < 2 * parseFloat(getComputedStyle(c).fontSize))
+        .map((c) => c.textContent),
+    );
+    expect(narrow).toEqual([]);
     await page.getByLabel('筛选表或列').fill('培训');
     await expect.poll(async () => page.locator('[data-dictionary] details:not([hidden])').count(), POLL).toBeLessThan(12);
     expect(await page.locator('#dict-training_person_year').isVisible()).toBe(true);
