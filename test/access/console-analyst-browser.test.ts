@@ -194,11 +194,15 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     expect(grain[1]).toBe('VARCHAR');
     expect(grain[2]).toMatch(/口径/);
     expect(grain[3]).toMatch(/office|cluster|county|city/);
-    // No description squeezed to a character per line: every cell at least two characters wide.
+    // No cell squeezed to a character or two per line (narrower than two characters and wrapped).
     const narrow = await page.locator('[data-dictionary] td, [data-dictionary] th').evaluateAll((cells) =>
       cells
         .filter((c) => (c as HTMLElement).offsetParent !== null && (c.textContent ?? '').length >= 2)
-        .filter((c) => c.getBoundingClientRect().width < 2 * parseFloat(getComputedStyle(c).fontSize))
+        .filter((c) => {
+          const box = c.getBoundingClientRect();
+          const size = parseFloat(getComputedStyle(c).fontSize);
+          return box.width < 2 * size && box.height > 2.5 * size;
+        })
         .map((c) => c.textContent),
     );
     expect(narrow).toEqual([]);
