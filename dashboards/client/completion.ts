@@ -6,6 +6,15 @@ import { zhConsole } from '../i18n/zh-console.ts';
 
 const t = zhConsole.completion;
 const MAX_SUGGESTIONS = 12;
+/**
+ * A word that is a whole SQL keyword gets no suggestions: "ORDER BY value DESC" then Enter must
+ * start a new line, not become description_zh ("AS" and as_of, "ORDER" and sort_order alike).
+ */
+const KEYWORDS = new Set(
+  'select from where and or not order by group having limit offset as on join left right inner outer full cross using union all distinct case when then else end asc desc is null in like ilike between with over partition true false exists cast filter window qualify'.split(
+    ' ',
+  ),
+);
 
 export interface Suggestion {
   /** The text that replaces the word being typed. */
@@ -45,7 +54,7 @@ export function suggest(sql: string, cursor: number, dictionary: DictionaryAnswe
   const qualifier = match?.[1]?.toLowerCase();
   const word = (match?.[2] ?? '').toLowerCase();
   const from = cursor - (match?.[2]?.length ?? 0);
-  if (!qualifier && word.length === 0) return null;
+  if (!qualifier && (word.length === 0 || KEYWORDS.has(word))) return null;
   const relations = dictionary.relations;
   const byName = new Map(relations.map((r) => [r.name.toLowerCase(), r]));
   const tableSuggestion = (r: DictionaryAnswer['relations'][number]): Suggestion => ({ text: r.name, detail: r.kind === 'view' ? t.view : t.table, description: r.description ?? '' });

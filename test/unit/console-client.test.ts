@@ -74,6 +74,13 @@ describe('completion', () => {
     expect(suggest(`${bare} FROM units`, bare.length, DICTIONARY)?.suggestions[0]?.description).toBe('司法所数');
   });
 
+  it('offers nothing for a whole SQL keyword, so Enter after DESC or AS starts a new line', () => {
+    expect(at('SELECT * FROM mart.indicator_catalog ORDER BY display_order DESC')).toBeNull();
+    expect(at('SELECT indicator_id AS')).toBeNull();
+    // A column of the query's table first, then table names.
+    expect(texts('SELECT * FROM mart.indicator_catalog WHERE ind')).toEqual(['indicator_id', 'indicator_catalog', 'indicator_values']);
+  });
+
   it('offers nothing inside a string or a comment', () => {
     expect(at("SELECT * FROM units WHERE unit_name = 'uni")).toBeNull();
     expect(at('-- uni')).toBeNull();
