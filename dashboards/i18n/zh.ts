@@ -40,7 +40,7 @@ export const zh = {
     marks: { line: '折线图（时间 × 数值）', bar: '条形图（类别 × 数值）', dots: '点图（类别 × 数值，类别有多行）', dot: '散点图（数值 × 数值）', histogram: '直方图（数值分布）' },
     noChart: '结果中没有可作图的列。',
     schema: '数据说明',
-    schemaIntro: '分析库中的表与视图；点击名称可插入编辑器。',
+    schemaIntro: '分析库中的表与视图；展开一张表，点击“插入表名”或列名即可插入编辑器。',
     schemaLoading: '正在读取数据说明…',
     view: '视图',
     table: '表',
