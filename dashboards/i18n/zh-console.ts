@@ -26,6 +26,11 @@ export const zhConsole = {
     columnsOf: (name: string) => `${name} 的列`,
     openPage: '在新页面中查看完整数据字典',
     openConsole: '打开 SQL 控制台',
+    downloadCsv: '下载数据字典 CSV',
+    downloadXlsx: '下载数据字典 Excel',
+    relation: '表或视图',
+    relationDescription: '表说明',
+    formatHint: '应为 json、csv 或 xlsx',
   },
   completion: {
     label: '补全建议',

@@ -10,6 +10,7 @@ const t = zhConsole.dictionary;
 
 /** Styles of the dictionary, here and beside the console's editor (CSP allows inline styles). */
 export const DICTIONARY_STYLE = `
+.dictionary-links{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .dictionary-search{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.4rem 0 .8rem}
 .dictionary-search input{flex:1 1 12rem;min-width:0;font:inherit;padding:.35rem .5rem;border:1px solid #8a939c;border-radius:4px}
 .dictionary-relation{border-bottom:1px solid #e3e6e9;padding:.35rem 0}
@@ -54,7 +55,9 @@ export const dictionaryPage: Page = {
       charts: [],
       body: html`<style>${raw(DICTIONARY_STYLE)}</style>
 <p class="hint">${t.intro}</p>
-<p><a href="/console">${t.openConsole}</a></p>
+<p class="dictionary-links"><a href="/console">${t.openConsole}</a>
+  <a class="button-link" href="/api/dictionary?format=xlsx" download="data_dictionary.xlsx">${t.downloadXlsx}</a>
+  <a class="button-link" href="/api/dictionary?format=csv" download="data_dictionary.csv">${t.downloadCsv}</a></p>
 <noscript><p>${t.noscript}</p></noscript>
 <section id="data-dictionary" class="data-dictionary" data-dictionary aria-live="polite">${t.loading}</section>`,
     };

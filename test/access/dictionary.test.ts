@@ -123,9 +123,27 @@ describe('GET /api/dictionary', () => {
     expect(dictionary.relations.find((r) => r.name === 'indicator_overview')?.kind).toBe('view');
   });
 
+  it('downloads as Excel and CSV, one row per column, equal to the JSON', async () => {
+    const dictionary = (await (await get('/api/dictionary', analyst)).json()) as Dictionary;
+    // Text that Excel would run as a formula is neutralised in both downloads (an example "-3" too).
+    const neutral = (text: string | null) => (text && /^[=+\-@\t\r]/.test(text) ? `'${text}` : (text ?? ''));
+    const expected = dictionary.relations.flatMap((r) => r.columns.map((c) => [`mart.${r.name}`, r.description, c.name, c.type, c.description, c.examples.join('；')].map(neutral)));
+    const xlsx = await get('/api/dictionary?format=xlsx', analyst);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('data_dictionary.xlsx');
+    const sheet = await readSheet(await xlsx.arrayBuffer());
+    expect(sheet[0]).toEqual(['表或视图', '表说明', '列名', '类型', '说明', '示例值']);
+    // Empty example lists are empty cells.
+    expect(sheet.slice(1).map((row) => expected[0]!.map((_, j) => cellText(row[j])))).toEqual(expected);
+    const csv = parseCsv((await (await get('/api/dictionary?format=csv', analyst)).text()).replace(/^\uFEFF/, ''));
+    expect(csv.slice(1)).toEqual(expected);
+    expect((await get('/api/dictionary?format=pdf', analyst)).status).toBe(400);
+  });
+
   it('is for city-wide analysts only, like the console', async () => {
     expect((await get('/api/dictionary', viewer)).status).toBe(403);
     expect((await get('/api/dictionary', countyAnalyst)).status).toBe(403);
+    expect((await get('/api/dictionary?format=xlsx', viewer)).status).toBe(403);
     expect((await get('/dictionary', viewer)).status).toBe(403);
     const page = await get('/dictionary', analyst);
     expect(page.status).toBe(200);
