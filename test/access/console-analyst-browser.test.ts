@@ -91,6 +91,23 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     const editor = page.getByLabel('SQL 语句');
     await editor.fill('');
     await editor.focus();
+    // By keyboard: ↓ moves, Enter takes, Esc closes the list without touching the text.
+    await page.keyboard.type('SELECT * FROM mart.indic');
+    await expect.poll(async () => page.locator('#console-completion').isVisible(), POLL).toBe(true);
+    // In name order: indicator_catalog, indicator_overview (a view), indicator_values.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#console-completion [aria-selected=true]').getAttribute('data-value')).toBe('indicator_values');
+    expect(await editor.getAttribute('aria-activedescendant')).toBe('console-completion-2');
+    await page.keyboard.press('Enter');
+    expect(await editor.inputValue()).toBe('SELECT * FROM mart.indicator_values');
+    await page.keyboard.type(' WHERE gr');
+    await expect.poll(async () => page.locator('#console-completion').isVisible(), POLL).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('#console-completion').isVisible()).toBe(false);
+    expect(await editor.inputValue()).toBe('SELECT * FROM mart.indicator_values WHERE gr');
+    await editor.fill('');
+    await editor.focus();
     await page.keyboard.type('SELECT unit_name, value, numerator FROM mart.indic');
     const list = page.locator('#console-completion');
     await expect.poll(async () => list.isVisible(), POLL).toBe(true);
@@ -106,6 +123,7 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     expect(await editor.inputValue()).toBe("SELECT unit_name, value, numerator FROM mart.indicator_values WHERE indicator_id = 'reform_index' AND grain = 'county' ORDER BY value DESC");
     await expectNoSidewaysScroll(page);
 
+    const cityQuery = await editor.inputValue();
     await page.keyboard.press('Control+Enter');
     await expect.poll(async () => page.locator('#console-results tbody tr').count(), POLL).toBeGreaterThan(1);
     // Rounded for reading, the full value in the cell's title.
@@ -138,6 +156,13 @@ describe.each(SIZES)('the console at $width×$height', (size) => {
     expect((await download(page, 'Parquet')).subarray(0, 4).toString('latin1')).toBe('PAR1');
     expect((await download(page, 'Arrow')).length).toBeGreaterThan(100);
     await page.screenshot({ path: path.join(ARTIFACTS, `console-${size.name}.png`), fullPage: true });
+
+    // Nothing to measure: the chart asks instead of guessing.
+    await editor.fill('SELECT unit_code, unit_name FROM mart.units ORDER BY unit_code');
+    await page.getByRole('button', { name: '执行' }).click();
+    await expect.poll(async () => page.locator('#console-chart').textContent(), POLL).toContain('请选择作图用的分类列和数值列');
+    expect(await page.locator('#console-chart svg').count()).toBe(0);
+    await editor.fill(cityQuery);
 
     // Saved in this browser, and shared by link.
     await page.locator('#console-saved summary').click();
