@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 import { localizeAria } from '../charts/aria.ts';
 import { plotOptions, type ChartPayload } from '../charts/kinds.ts';
 import { initConsole } from './console.ts'; // SQL console page (access area)
+import { initDictionaryPage } from './dictionary.ts'; // data dictionary page (console area)
 
 function hydrateChart(figure: HTMLElement): void {
   const script = figure.querySelector<HTMLScriptElement>('script.chart-payload');
@@ -181,6 +182,7 @@ function start(): void {
   makeRowsClickable();
   autoSubmitFilters();
   initConsole(); // SQL console page (access area)
+  initDictionaryPage(); // data dictionary page (console area)
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
