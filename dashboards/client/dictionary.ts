@@ -52,6 +52,7 @@ export function renderDictionary(target: HTMLElement, dictionary: DictionaryAnsw
     if (!options.insert) return element('code', undefined, text);
     const button = element('button', 'insert', text);
     button.type = 'button';
+    button.translate = false; // a name in the database, not words to translate (translate="no")
     button.title = t.insert(qualified);
     button.setAttribute('aria-label', t.insert(qualified));
     button.addEventListener('click', (event) => {
@@ -83,10 +84,13 @@ export function renderDictionary(target: HTMLElement, dictionary: DictionaryAnsw
       row.dataset.search = `${column.name} ${column.description ?? ''}`.toLowerCase();
       const name = row.insertCell();
       name.append(nameNode(column.name, column.name));
-      row.insertCell().textContent = column.type;
+      const type = row.insertCell();
+      type.textContent = column.type;
+      type.translate = false; // DuckDB's type names
       row.insertCell().textContent = column.description ?? t.noDescription;
       const examples = row.insertCell();
       examples.className = 'dictionary-examples';
+      examples.translate = false; // values as stored (codes such as county, office)
       // The label a narrow box shows before the examples (its table header is hidden there).
       examples.dataset.label = t.examples;
       examples.textContent = column.examples.length > 0 ? column.examples.join('；') : t.noExamples;

@@ -2,6 +2,7 @@
 // asks when nothing sensible is there, and draws it with Observable Plot. Codes, ids, orders,
 // ranks and years are never taken as the measure, and a date that is the same for a whole
 // year (as_of) is never the time axis: a chart of as_of against numerator tells nothing.
+import { localizeAria } from '../charts/aria.ts';
 import * as Plot from '@observablehq/plot';
 import { zh } from '../i18n/zh.ts';
 import { zhConsole } from '../i18n/zh-console.ts';
@@ -143,5 +144,6 @@ export function drawChart(target: HTMLElement, columns: Column[], rows: Row[], c
       break;
   }
   note.textContent = notes.join(' ');
+  localizeAria(svg); // Plot's mark names ("bar", "x-axis tick") in Chinese, as on the dashboards
   target.replaceChildren(note, svg);
 }
