@@ -208,7 +208,8 @@ describe('总览', () => {
       const bar = page.locator(`xpath=//*[@id="chart-ranking"]//*[local-name()="a"][@*[local-name()="href" and contains(., "/county/${county.code}?")]]`).first();
       // Plot's tip, drawn (and made sticky on pointerdown) under the pointer, must not take the click
       await bar.hover();
-      const tip = page.locator('#chart-ranking g[aria-label="tip"]');
+      // (Plot's "tip" group is renamed 提示 for screen readers by dashboards/charts/aria.ts)
+      const tip = page.locator('#chart-ranking g[aria-label="提示"]');
       await tip.first().waitFor({ state: 'attached' });
       expect(await tip.first().evaluate((g) => getComputedStyle(g).pointerEvents)).toBe('none');
       await bar.click();

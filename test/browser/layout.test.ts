@@ -256,6 +256,20 @@ describe.each(VIEWPORTS)('every page at $width×$height', (viewport) => {
   }, 600_000);
 });
 
+describe('/indicators', () => {
+  it("shows the chosen year's city values, so its year picker changes the page", async () => {
+    const periods = async (year: string) => {
+      const response = await fetch(`${app.url}/indicators?year=${year}`, { headers: { authorization: `Bearer ${tokens.admin}` } });
+      expect(response.status).toBe(200);
+      return new Set([...(await response.text()).matchAll(/data-period="(\d{4})"/g)].map((m) => m[1]));
+    };
+    const latest = cases.find((c) => c.name === 'report')!.path.replace(/\D+/g, '');
+    const earlier = String(Number(latest) - 1);
+    expect(await periods(latest)).toEqual(new Set([latest]));
+    expect(await periods(earlier)).toEqual(new Set([earlier]));
+  });
+});
+
 describe('on a phone', () => {
   it('folds the navigation into a menu that opens', async () => {
     const page = await (await contextFor('admin', VIEWPORTS[0])).newPage();
