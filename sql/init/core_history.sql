@@ -91,3 +91,24 @@ CREATE TABLE IF NOT EXISTS audit.rejected_rows (
     raw JSON,
     county_code VARCHAR
 );
+-- Added for the clerk's loop (issue 14): what the row is, so that a later file can correct it,
+-- and how its county was found. A warehouse built before them gets them empty (NULL) here;
+-- `npm run refresh -- --rebuild` fills them for the old rows too.
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS kind VARCHAR;          -- offices / staff / cases / training
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS export_date DATE;
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS load_seq BIGINT;
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS record_key VARCHAR;    -- case_id / record_id / office_code / person_key
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS person_alt_key VARCHAR; -- staff: sha256 of name and office, for a row whose ID is not valid
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS county_basis VARCHAR;  -- office / code_prefix / named / none
+-- The keys each office snapshot file loaded (issue 14: a later file that loads a key corrects
+-- the rows rejected for it). Cases and training records are in core.case_versions and
+-- core.training_versions already.
+CREATE TABLE IF NOT EXISTS audit.snapshot_keys (
+    file_id VARCHAR,
+    file_name VARCHAR,
+    kind VARCHAR,
+    export_date DATE,
+    load_seq BIGINT,
+    record_key VARCHAR,
+    person_alt_key VARCHAR
+);
