@@ -76,7 +76,7 @@ export const ROUND_2: Record<string, string> = {
 export interface ClerkWorld {
   dataDir: string;
   config: Config;
-  refresh(files: Record<string, string>, options?: { rebuild?: boolean }): Promise<RefreshResult>;
+  refresh(files: Record<string, string | Buffer>, options?: { rebuild?: boolean }): Promise<RefreshResult>;
 }
 
 /** A fresh DATA_DIR; `refresh` puts files in the inbox and runs one refresh in this process. */
@@ -106,10 +106,11 @@ export interface ClerkApp {
 }
 
 /** The real app (token auth) over the world's warehouse, with one user per kind of reader. */
-export async function startClerkApp(config: Config, options: { today?: () => Date } = {}): Promise<ClerkApp> {
+export async function startClerkApp(config: Config, options: { today?: () => Date; validateMaxBytes?: number } = {}): Promise<ClerkApp> {
   const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, pollMs: 0, threads: 1 });
   const auth = createAuth({ usersFile: config.usersFile, tls: false });
-  const add = async (name: string, role: 'admin' | 'viewer', county: string | null = null) => (await auth.users.add({ name, role, county })).token;
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const add = async (name: string, role: 'admin' | 'viewer', county: string | null = null) => (await auth.users.add({ name: `${name}-${suffix}`, role, county })).token;
   const tokens = {
     admin: await add('city-admin', 'admin'),
     city: await add('city-viewer', 'viewer'),
@@ -123,7 +124,7 @@ export async function startClerkApp(config: Config, options: { today?: () => Dat
     pdf,
     authenticate: auth.router,
     ...(options.today ? { today: options.today } : {}),
-    validate: { secret: () => Buffer.from(SECRET, 'utf8') },
+    validate: { secret: () => Buffer.from(SECRET, 'utf8'), ...(options.validateMaxBytes ? { maxBytes: options.validateMaxBytes } : {}) },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
