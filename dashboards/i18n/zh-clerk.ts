@@ -22,10 +22,11 @@ export const zhClerk = {
     status: '状态',
     corrected_by: '更正文件',
     run_id: '最近读取批次',
+    sheetName: '拒收数据行',
   },
   api: {
     statusHint: 'open（待更正）、corrected（已更正）或 all（全部）',
-    formatHint: 'json 或 csv',
+    formatHint: 'json、csv 或 xlsx',
     reasonHint: '拒收原因代码，如 bad_date',
     fileHint: '文件名，如 cases_20261205.csv',
     monthHint: '年月，如 2026-12',

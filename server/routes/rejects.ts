@@ -4,7 +4,8 @@
 // answer says how many rows match: nothing is cut silently). County users get their county's
 // rows only and the count of rows that name no county; a staff row's (masked) name only reaches
 // admins and the row's own county. ?format=csv: every matching row (or the page asked for) as
-// UTF-8 CSV with BOM and Chinese column names, for Excel.
+// UTF-8 CSV with BOM and Chinese column names, for Excel; ?format=xlsx the same as a workbook.
+import ExcelJS from 'exceljs';
 import type { Request, Router } from 'express';
 import { zhClerk } from '../../dashboards/i18n/zh-clerk.ts';
 import { zh } from '../../dashboards/i18n/zh.ts';
@@ -130,12 +131,23 @@ export function rejectsCsv(rows: RejectRow[], reader: Reader): string {
   return toCsv(CSV_COLUMNS, rows.map((r) => csvRow(r, reader)));
 }
 
+/** The same rows as an Excel workbook (one sheet, the CSV's Chinese columns, text cells). */
+export async function rejectsXlsx(rows: RejectRow[], reader: Reader): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(zhClerk.csv.sheetName);
+  sheet.columns = CSV_COLUMNS.map((c) => ({ header: c.label, key: c.key, width: c.key === 'message' || c.key === 'raw' ? 60 : 16 }));
+  for (const row of rows) sheet.addRow(csvRow(row, reader));
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
 export function registerRejectsApi(router: Router, app: AppContext): void {
   router.get('/api/rejects', async (req, res) => {
     const format = req.query.format ?? 'json';
-    if (format !== 'json' && format !== 'csv') throw badParameter('format', zhClerk.api.formatHint);
+    if (format !== 'json' && format !== 'csv' && format !== 'xlsx') throw badParameter('format', zhClerk.api.formatHint);
     const { filters, page, pageSize, reader } = rejectsRequest(req);
-    const wholeCsv = format === 'csv' && req.query.page === undefined;
+    const wholeCsv = (format === 'csv' || format === 'xlsx') && req.query.page === undefined;
     const result = await app.warehouse.use(async (session) => {
       const key = `api:rejects:${JSON.stringify(filters)}:${wholeCsv ? 'all' : `${page}:${pageSize}`}`;
       return app.cache.get(session.generation, key, async () => {
@@ -147,9 +159,13 @@ export function registerRejectsApi(router: Router, app: AppContext): void {
         return { ...listed, unattributed: await unattributedCounts(session.connection) };
       });
     });
+    if (wholeCsv && result.total > MAX_CSV_ROWS) throw new HttpError(400, 'too_many_rows', zhClerk.api.tooManyForCsv(result.total, MAX_CSV_ROWS));
     if (format === 'csv') {
-      if (wholeCsv && result.total > MAX_CSV_ROWS) throw new HttpError(400, 'too_many_rows', zhClerk.api.tooManyForCsv(result.total, MAX_CSV_ROWS));
       res.type('text/csv; charset=utf-8').attachment('rejected_rows.csv').send(rejectsCsv(result.rows, reader));
+      return;
+    }
+    if (format === 'xlsx') {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment('rejected_rows.xlsx').send(await rejectsXlsx(result.rows, reader));
       return;
     }
     res.json({
