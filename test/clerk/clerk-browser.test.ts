@@ -81,7 +81,7 @@ describe.each(VIEWPORTS)('as the 缙云 clerk at $width px', (viewport) => {
       expect((await card.locator('.reject-message').innerText()).length).toBeGreaterThan(5);
       expect(await page.locator('.clerk-note').getAttribute('data-unattributed')).toBe('2');
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `clerk-quality-${viewport.name}.png`), fullPage: viewport.width > 400 });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `clerk-quality-${viewport.name}.png`), fullPage: true });
 
       // every page, none lost
       const seen = new Set<string>();
