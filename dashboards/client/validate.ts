@@ -14,7 +14,7 @@ interface Answer {
   rows_rejected: number;
   rejected_by_reason: Record<string, number>;
   file_rejected: { reason_code: string; message: string; sheet: string | null } | null;
-  rows: { sheet: string | null; row_number: number; reason: string; column: string; column_name: string; message: string; raw: Record<string, string | null> }[];
+  rows: { sheet: string | null; row_number: number; reason: string; column: string; column_name: string; message: string; values: { column_name: string; column: string; value: string }[] }[];
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
@@ -84,10 +84,9 @@ export function initValidate(root: ParentNode = document): void {
       const where = el('p', undefined, 'validate-where');
       where.append(el('strong', zhClerk.quality.excelRow(row.row_number, row.sheet)), el('span', `${row.reason} · ${row.column}`));
       const raw = el('dl', undefined, 'validate-raw');
-      for (const [alias, value] of Object.entries(row.raw)) {
-        if (value === null || value === '') continue;
-        const pair = el('div', undefined, alias === row.column_name ? 'validate-bad' : undefined);
-        pair.append(el('dt', alias), el('dd', value));
+      for (const cell of row.values) {
+        const pair = el('div', undefined, cell.column_name === row.column_name ? 'validate-bad' : undefined);
+        pair.append(el('dt', cell.column), el('dd', cell.value));
         raw.append(pair);
       }
       item.append(where, el('p', row.message), raw);

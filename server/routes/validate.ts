@@ -100,6 +100,10 @@ function answer(result: ValidationResult) {
       message: r.message,
       county_code: r.county_code,
       raw: r.raw,
+      // the row's cells under their Chinese headers, for people
+      values: Object.entries(r.raw)
+        .filter(([, value]) => value !== null && value !== '')
+        .map(([alias, value]) => ({ column_name: alias, column: columnHeader(r.kind, alias), value })),
     })),
   };
 }

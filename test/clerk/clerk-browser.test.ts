@@ -118,6 +118,9 @@ describe.each(VIEWPORTS)('as the 缙云 clerk at $width px', (viewport) => {
       expect(text).toContain(zh.reasons.bad_date!);
       expect(text).toContain(zh.reasons.bad_enum!);
       expect(text).not.toMatch(/\bbad_(date|enum)\b/);
+      // the row's values under their Chinese headers, the bad one marked
+      expect(await page.locator('.validate-row').first().locator('.validate-bad dt').innerText()).toBe('受理日期');
+      expect(text).not.toContain('received_date');
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, `clerk-validate-${viewport.name}.png`), fullPage: true });
 
