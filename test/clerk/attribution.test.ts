@@ -2,6 +2,7 @@
 // fix them"), through the real load-phase models: the county of the office code, else the county
 // whose 6-digit code begins it, else the county the row names, else unattributed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareWarehouse } from '../../pipelines/models/runner.ts';
 import { caseRow, idWithCheckDigit, office, openHarness, staff, type Harness } from '../validation/harness.ts';
 
 let h: Harness;
@@ -53,5 +54,21 @@ describe('county attribution of rejected rows', () => {
       'offices_20261130.csv:8': ['331122', 'named'],
       'staff_20261130.csv:3': ['331122', 'office'],
     });
+  });
+});
+
+describe('rows rejected before attribution existed', () => {
+  it('get their kind, date, key and county basis when the warehouse is next opened for writing', async () => {
+    await h.connection.run(`INSERT INTO audit.rejected_rows (run_id, file_id, file_name, sheet, row_number, reason_code, column_name, message, raw, county_code)
+      VALUES ('old', 'sha-old', 'cases_20250105.csv', NULL, 7, 'bad_date', 'received_date', 'm', '{"case_id":" old-9 "}', '331102'),
+             ('old', 'sha-old2', 'offices_20250101.xlsx', '人员', 3, 'bad_enum', 'role', 'm', '{"id_number":"331102********1234"}', NULL)`);
+    await prepareWarehouse(h.connection, h.project);
+    const rows = await h.query<Record<string, unknown>>(
+      "SELECT file_name, kind, strftime(export_date, '%Y-%m-%d') AS export_date, record_key, county_basis FROM audit.rejected_rows WHERE run_id = 'old' ORDER BY file_name",
+    );
+    expect(rows).toEqual([
+      { file_name: 'cases_20250105.csv', kind: 'cases', export_date: '2025-01-05', record_key: 'OLD-9', county_basis: 'office' },
+      { file_name: 'offices_20250101.xlsx', kind: 'staff', export_date: '2025-01-01', record_key: null, county_basis: 'none' },
+    ]);
   });
 });

@@ -3,7 +3,9 @@
 // county, names only for the row's county and admins), paging with the total, the Chinese CSV,
 // and the status of rows across runs — `corrected` by a later file of the same kind that loads
 // the key, the rest `open` — kept by `--rebuild`.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zh } from '../../dashboards/i18n/zh.ts';
 import { clerkWorld, JINYUN, LIANDU, ROUND_1, ROUND_2, startClerkApp, type ClerkApp, type ClerkWorld } from './world.ts';
 
 interface ApiRow {
@@ -87,6 +89,22 @@ describe('who sees which rejected rows', () => {
   });
 });
 
+describe('数据质量 for an admin', () => {
+  it('counts open rows per county and reason, the unattributed ones too', async () => {
+    const response = await app.get(app.tokens.admin, '/quality');
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    const table = page.slice(page.indexOf('id="open-by-county"'), page.indexOf('</table>', page.indexOf('id="open-by-county"')));
+    expect(table).toContain('未能归属县（市、区）');
+    expect(table).toContain(zh.reasons.unknown_county!);
+    // 缙云: 4 open rows; 莲都: 1; none: 2; total 7
+    const rowOf = (name: string) => table.slice(table.indexOf(name), table.indexOf('</tr>', table.indexOf(name)));
+    expect(rowOf('缙云县').match(/data-sort="(\d+)"/g)!.at(-1)).toBe('data-sort="4"');
+    expect(rowOf('莲都区').match(/data-sort="(\d+)"/g)!.at(-1)).toBe('data-sort="1"');
+    expect(rowOf('未能归属县（市、区）').match(/data-sort="(\d+)"/g)!.at(-1)).toBe('data-sort="2"');
+  });
+});
+
 describe('paging and the CSV', () => {
   it('pages with the total, newest file first then row number, no row lost or repeated', async () => {
     const seen: string[] = [];
@@ -127,6 +145,18 @@ describe('paging and the CSV', () => {
     expect(lines[1]).toContain('日期无法识别');
     expect(lines[1]).toContain('受理日期');
     expect(lines.join('\n')).not.toMatch(/bad_date|unknown_office/);
+  });
+
+  it('downloads the same rows as an Excel workbook', async () => {
+    const response = await app.get(app.tokens.jinyun, '/api/rejects?format=xlsx');
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('文件名');
+    expect(sheet.rowCount).toBe(5);
+    const reasons = [2, 3, 4, 5].map((r) => String(sheet.getRow(r).getCell(7).value));
+    expect(reasons).toContain('日期无法识别');
   });
 });
 
