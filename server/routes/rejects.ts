@@ -149,15 +149,17 @@ export function registerRejectsApi(router: Router, app: AppContext): void {
     const { filters, page, pageSize, reader } = rejectsRequest(req);
     const wholeCsv = (format === 'csv' || format === 'xlsx') && req.query.page === undefined;
     const result = await app.warehouse.use(async (session) => {
-      const key = `api:rejects:${JSON.stringify(filters)}:${wholeCsv ? 'all' : `${page}:${pageSize}`}`;
-      return app.cache.get(session.generation, key, async () => {
+      const compute = async () => {
         const listed = await listRejects(
           session.connection,
           filters,
           wholeCsv ? { limit: MAX_CSV_ROWS + 1, offset: 0 } : { limit: pageSize, offset: (page - 1) * pageSize },
         );
         return { ...listed, unattributed: await unattributedCounts(session.connection) };
-      });
+      };
+      // pages of JSON are cached per warehouse generation; a whole download (up to 200,000 rows) is not kept
+      if (wholeCsv) return compute();
+      return app.cache.get(session.generation, `api:rejects:${JSON.stringify(filters)}:${format}:${page}:${pageSize}`, compute);
     });
     if (wholeCsv && result.total > MAX_CSV_ROWS) throw new HttpError(400, 'too_many_rows', zhClerk.api.tooManyForCsv(result.total, MAX_CSV_ROWS));
     if (format === 'csv') {

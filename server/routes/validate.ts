@@ -55,11 +55,12 @@ function receiveUpload(req: Request, dir: string, maxBytes: number): Promise<Upl
     let upload: Promise<Upload> | undefined;
     let failure: HttpError | undefined;
     parser.on('file', (field, stream, info) => {
-      if (field !== 'file' || upload) {
+      const name = path.basename(info.filename ?? '').normalize('NFKC');
+      // another field, a second file, or a form sent with no file chosen (empty name)
+      if (field !== 'file' || upload || name === '') {
         stream.resume();
         return;
       }
-      const name = path.basename(info.filename ?? '').normalize('NFKC');
       const target = path.join(dir, 'upload');
       stream.on('limit', () => {
         failure = refuse(413, 'too_large', v.tooLarge(Math.round(maxBytes / 1024 / 1024)));
