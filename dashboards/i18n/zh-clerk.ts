@@ -40,7 +40,7 @@ export const zhClerk = {
     clerkHeading: '待更正的数据行',
     clerkIntro: (county: string) =>
       `以下是${county}被拒收、尚未由后续文件更正的数据行，按“要改什么”分组。请在原文件中按行号找到该行，按说明修改后，在下一期导出文件中重新报送；同一编号在更晚的文件中成功加载后，该行自动变为“已更正”。`,
-    adminIntro: '全市被拒收的数据行，按县（市、区）和原因分组；“未能归属”的行无法判断所属县，只有管理员可见。',
+    adminIntro: '全市被拒收的数据行，按县（市、区）和原因分组；“未能归属”的行无法判断所属县（市、区），只有市级账号可见，县级账号只看到数量。',
     groupTitle: (reason: string, column: string) => `${reason} · ${column}`,
     groupCount: (n: number) => `${n} 行`,
     filters: '筛选',

@@ -185,5 +185,10 @@ describe('status across runs', () => {
     await world.refresh({}, { rebuild: true });
     await app.warehouse.reload();
     expect(await statuses()).toEqual(after);
+
+    // a later run that loads nothing still lists every earlier run's rows
+    await world.refresh({});
+    await app.warehouse.reload();
+    expect(await statuses()).toEqual(after);
   }, 180_000);
 });
