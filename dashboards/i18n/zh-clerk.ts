@@ -6,8 +6,6 @@ export const zhClerk = {
   status: { open: '待更正', corrected: '已更正' } as Record<string, string>,
   kind: { offices: '司法所名册', staff: '人员名册', cases: '案件', training: '培训' } as Record<string, string>,
   unattributed: '未能归属县（市、区）',
-  /** How the county of a row was found. */
-  basis: { office: '按司法所编码', code_prefix: '按编码前 6 位', named: '按所填县（市、区）', none: '无法归属' } as Record<string, string>,
   csv: {
     file_name: '文件名',
     sheet: '工作表',
@@ -47,7 +45,6 @@ export const zhClerk = {
     allFiles: '全部文件',
     allReasons: '全部原因',
     allMonths: '全部月份',
-    allCounties: '全部县（市、区）',
     statusOpen: '待更正',
     statusCorrected: '已更正',
     statusAll: '全部',
@@ -57,8 +54,6 @@ export const zhClerk = {
     status: '状态',
     month: '月份',
     county: '县（市、区）',
-    rowNumber: '行号',
-    rawValues: '原始数据',
     message: '说明',
     correctedBy: (file: string) => `已由 ${file} 更正`,
     noRows: '没有符合条件的拒收数据行。',
@@ -109,7 +104,6 @@ export const zhClerk = {
     summary: (read: number, ok: number, rejected: number) => `读取 ${read} 行：可加载 ${ok} 行，会被拒收 ${rejected} 行。`,
     shownFirst: (n: number) => `（下表列出前 ${n} 行）`,
     allOk: '没有会被拒收的行。',
-    staffNote: '人员名册按仓库中同一日期的司法所名册核对司法所编码；如该日期的司法所名册尚未报送，请与人员名册一同上传工作簿 offices_日期.xlsx。',
     failed: '预检失败，请稍后再试。',
   },
 } as const;
