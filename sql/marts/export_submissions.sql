@@ -7,6 +7,12 @@
 -- reaches a county through the person's latest roster row). No raw values or names.
 -- Grain: (county_code, source, export_date).
 -- Columns: county_code, source, export_date, rows_loaded, rows_rejected.
+-- @zh 各县（市、区）按数据类别和导出日期报送的情况：该日期导出文件中属于本县的入库行数和被拒收行数；用于数据质量页和总览的报送及时性（最新导出日期、距今天数、按期报送率）。
+-- @column county_code: 县（市、区）代码
+-- @column source: 数据类别：offices 司法所与人员快照、cases 案件、training 培训
+-- @column export_date: 导出日期（取自文件名）
+-- @column rows_loaded: 该导出中属于本县并已入库的行数
+-- @column rows_rejected: 该导出中归属本县但被拒收的行数
 -- @test unique(county_code, source, export_date)
 -- @test not_null(county_code, source, export_date, rows_loaded, rows_rejected)
 -- @test accepted_values(source: offices, cases, training)
