@@ -72,6 +72,7 @@ beforeAll(async () => {
     { name: 'training-county', path: `/training?county=${pick.county_code}`, who: 'admin', status: 200 },
     { name: 'cases', path: '/cases', who: 'admin', status: 200 },
     { name: 'quality', path: '/quality', who: 'admin', status: 200 },
+    { name: 'validate', path: '/validate', who: 'admin', status: 200 },
     { name: 'indicators', path: '/indicators', who: 'admin', status: 200 },
     { name: 'report', path: `/report?period=${year}`, who: 'admin', status: 200 },
     { name: 'console', path: '/console', who: 'analyst', status: 200 },
