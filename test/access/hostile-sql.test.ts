@@ -5,7 +5,7 @@
 // configuration and the analyst-only file stop them on their own.
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnalystDatabase } from '../../server/console/analyst-database.ts';
+import { openAnalystDatabase } from '../../server/console/analyst-database.ts';
 import { addUser, fingerprints, makeWorld, postSql, startServer, type TestServer, type World } from './world.ts';
 
 let world: World;
@@ -186,9 +186,9 @@ describe('hostile statements through POST /api/sql', () => {
 
 describe('without the guard, the locked analyst connection alone', () => {
   it('refuses writes, file and URL reach, attaches, installs, setting changes, and has no core or audit tables', async () => {
-    const db = await AnalystDatabase.open({ file: world.analystFile, memoryLimit: '256MB', threads: 1, connections: 1 });
+    const db = await openAnalystDatabase(world.analystFile, { memoryLimit: '256MB', threads: 1 });
     try {
-      const connection = await db.acquire();
+      const connection = db.connection;
       const attacks = [
         "INSERT INTO mart.indicator_values (indicator_id) VALUES ('x')",
         'CREATE TABLE t AS SELECT 1',
@@ -217,7 +217,6 @@ describe('without the guard, the locked analyst connection alone', () => {
         "SELECT DISTINCT schema_name FROM duckdb_tables() UNION SELECT DISTINCT schema_name FROM duckdb_views() WHERE NOT internal",
       );
       expect(schemas.getRowObjects().map((r) => r.schema_name)).toEqual(['mart']);
-      db.release(connection);
     } finally {
       db.close();
     }
