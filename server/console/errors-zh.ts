@@ -53,6 +53,7 @@ export function translateDuckDbError(raw: string, context: ErrorContext): string
   if (/must appear in the GROUP BY clause|GROUP BY/i.test(firstLine)) return `分组错误：列须出现在 GROUP BY 中或放进聚合函数${where}`;
   if (/Ambiguous reference/i.test(firstLine)) return `列名有歧义，请加上表名或别名${where}`;
   if (/Division by zero/i.test(firstLine)) return '除数为零';
+  if (/expression depth limit|stack overflow|recursion depth/i.test(firstLine)) return '语句嵌套过深，请拆分或简化查询';
   if (/Out of Memory|failed to allocate|bad allocation|memory limit/i.test(raw)) return '查询所需内存超过上限，已停止。请缩小范围（加 WHERE / LIMIT 或先聚合）后重试';
   if (/INTERRUPT/i.test(raw)) return '查询已中断';
   return `查询出错：${firstLine}${where}`;
