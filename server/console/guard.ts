@@ -79,7 +79,7 @@ export async function guardStatement(connection: DuckDBConnection, sql: string, 
   if (depth > MAX_TREE_DEPTH) {
     return { ok: false, code: 'too_complex', message: `已拒绝：语句嵌套过深（${Math.floor(depth / 4)} 层以上），请拆分或简化查询` };
   }
-  const tree = JSON.parse(text) as { error: boolean; error_message?: string; statements?: unknown[] };
+  const tree = JSON.parse(text) as { error: boolean; error_message?: string; position?: string; statements?: unknown[] };
   if (tree.error) {
     const message = tree.error_message ?? '';
     if (/Only SELECT statements/i.test(message)) {
@@ -88,7 +88,7 @@ export async function guardStatement(connection: DuckDBConnection, sql: string, 
       }
       return refuse('只允许只读查询（SELECT / WITH / FROM / VALUES / DESCRIBE / SUMMARIZE / PIVOT）');
     }
-    return { ok: false, code: 'syntax', message };
+    return { ok: false, code: 'syntax', message: tree.position === undefined ? message : `${message} at position ${tree.position}` };
   }
   const count = tree.statements?.length ?? 0;
   if (count === 0) return refuse('语句为空');

@@ -17,6 +17,7 @@ import { createAuth, type Auth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
 import type { ConsoleEngine } from '../../server/console/engine.ts';
 import { createConsoleService, type ConsoleConfig } from '../../server/console/routes.ts';
+import type { ConsoleQueryEvent } from '../../server/console/router.ts';
 import { buildTestWarehouse } from '../server/fixture-warehouse.ts';
 
 export interface World {
@@ -79,6 +80,8 @@ export interface ServerOptions {
   memoryLimit?: string;
   /** More console settings (workers, queue, caps). */
   console?: Partial<ConsoleConfig>;
+  /** The console's after-query hook. */
+  onQuery?: (event: ConsoleQueryEvent) => void;
 }
 
 /** The auth and console routers on an Express app on a free port, with stand-in API routes. */
@@ -94,7 +97,7 @@ export async function startServer(world: World, options: ServerOptions = {}): Pr
       consoleMemoryLimit: options.memoryLimit ?? '512MB',
       ...options.console,
     },
-    { log: (message, error) => console.error(message, error) },
+    { log: (message, error) => console.error(message, error), ...(options.onQuery ? { onQuery: options.onQuery } : {}) },
   );
   const main = await openDatabase(world.warehouseFile, { readOnly: true, threads: 1 });
   const app = express();
