@@ -1,6 +1,7 @@
 // The console as a route module of the app (server/app-context.ts RouteModule): the engine on
 // the analyst file of the published warehouse, its pool of worker processes, and POST /api/sql
 // & co. The /console page itself is a dashboard page (dashboards/pages/console.ts).
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Router } from 'express';
 import type { Config } from '../../pipelines/config.ts';
@@ -40,8 +41,34 @@ export function workerMemoryCap(config: ConsoleConfig): number {
   return config.consoleMemoryCap ? parseByteSize(config.consoleMemoryCap) : parseByteSize(config.consoleMemoryLimit) + 512 * 2 ** 20;
 }
 
+/** Temp folders of workers whose server process is gone (a crash or a kill -9 of the server). */
+function removeStaleWorkerFolders(tempRoot: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(tempRoot);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const owner = /^w(\d+)-\d+$/.exec(entry)?.[1];
+    if (!owner || isAlive(Number(owner))) continue;
+    rmSync(path.join(tempRoot, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function createConsoleService(config: ConsoleConfig, options: ConsoleServiceOptions = {}): ConsoleService {
   const { log, onQuery } = options;
+  const tempRoot = path.join(config.dataDir, 'tmp', 'console-export');
+  removeStaleWorkerFolders(tempRoot);
   const engine = new ConsoleEngine({
     resolveAnalystFile: analystFileResolver(config.warehouseFile),
     memoryLimit: config.consoleMemoryLimit,
@@ -57,7 +84,7 @@ export function createConsoleService(config: ConsoleConfig, options: ConsoleServ
     jsonByteCap: config.consoleJsonByteCap ?? 32_000_000,
     exportByteCap: config.consoleExportByteCap ?? 1_000_000_000,
     maxSqlChars: config.consoleMaxSqlChars ?? 100_000,
-    tempRoot: path.join(config.dataDir, 'tmp', 'console-export'),
+    tempRoot,
     ...(log ? { log: (message: string, fields?: Record<string, unknown>) => log(message, fields) } : {}),
   });
   return {
