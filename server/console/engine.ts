@@ -223,7 +223,11 @@ export class ConsoleEngine {
         }
         const payload = JSON.parse(frame.payload.toString()) as HeadPayload | EndPayload | FailPayload;
         if (frame.type === FRAME_HEAD) {
-          if (!stopped) output.head(payload as HeadPayload);
+          try {
+            if (!stopped) output.head(payload as HeadPayload);
+          } catch {
+            stop('cancelled');
+          }
         } else if (frame.type === FRAME_END) {
           if (stopped) finish({ error: stoppedError() }, true);
           else finish({ end: payload as EndPayload }, true);

@@ -124,16 +124,20 @@ interface Waiter {
 
 export class WorkerPool {
   private readonly idle: ConsoleWorker[] = [];
-  private readonly all = new Set<ConsoleWorker>();
+  /** Ready workers, idle or busy. */
+  private readonly ready = new Set<ConsoleWorker>();
+  /** Every live process, ready or still starting (all are killed on close). */
+  private readonly processes = new Set<ConsoleWorker>();
   private readonly waiters: Waiter[] = [];
-  private starting = 0;
+  /** Workers being started (not yet ready, or failed). */
+  private launching = 0;
   private closed = false;
   private counter = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
   get load(): { workers: number; idle: number; waiting: number } {
-    return { workers: this.all.size, idle: this.idle.length, waiting: this.waiters.length };
+    return { workers: this.ready.size, idle: this.idle.length, waiting: this.waiters.length };
   }
 
   /** A worker for one request; waits in the queue (bounded in length and time) when all are busy. */
@@ -141,7 +145,10 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('console closed'));
     const worker = this.idle.pop();
     if (worker) return Promise.resolve(worker);
-    if (this.waiters.length >= this.options.queueLength) return Promise.reject(new PoolBusyError('full'));
+    // Waiters that a worker not yet started will serve do not count against the queue.
+    if (this.waiters.length >= this.options.queueLength + (this.options.size - this.ready.size)) {
+      return Promise.reject(new PoolBusyError('full'));
+    }
     return new Promise<ConsoleWorker>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: (w) => {
@@ -184,23 +191,24 @@ export class WorkerPool {
   close(): void {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('console closed'));
-    for (const worker of this.all) worker.kill();
+    for (const worker of this.processes) worker.kill();
   }
 
   /** Starts workers for the waiting queries, up to the pool's size. */
   private grow(): void {
-    while (!this.closed && this.waiters.length > this.starting && this.all.size + this.starting < this.options.size) {
-      this.starting++;
+    while (!this.closed && this.waiters.length > this.launching && this.ready.size + this.launching < this.options.size) {
+      this.launching++;
       void this.start().then(
         (worker) => {
-          this.starting--;
+          this.launching--;
+          if (!worker.dead) this.ready.add(worker);
           this.release(worker);
         },
         (error: Error) => {
-          this.starting--;
+          this.launching--;
           this.options.log?.('console worker failed to start', { error: error.message });
           // Nobody would start one for them: tell the waiters now rather than at their timeout.
-          if (this.all.size === 0 && this.starting === 0) {
+          if (this.ready.size === 0 && this.launching === 0) {
             for (const waiter of this.waiters.splice(0)) waiter.reject(error);
           }
         },
@@ -212,14 +220,16 @@ export class WorkerPool {
     const file = await this.options.analystFile();
     if (!file) throw new Error('no analyst database published yet');
     const worker = new ConsoleWorker(this.options, file, path.join(this.options.tempRoot, `w${process.pid}-${++this.counter}`));
-    this.all.add(worker);
+    this.processes.add(worker);
     worker.onExit = () => {
-      this.all.delete(worker);
+      this.processes.delete(worker);
+      this.ready.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
       this.grow();
     };
     await worker.ready;
+    if (this.closed) worker.kill();
     return worker;
   }
 }
