@@ -193,9 +193,12 @@ export class ConsoleEngine {
         if ('end' in outcome) resolve(outcome.end);
         else reject(outcome.error);
       };
+      let wake: () => void = () => undefined;
+      const stoppedNow = new Promise<void>((resolve) => (wake = resolve));
       const stop = (reason: 'timeout' | 'cancelled') => {
         if (stopped || settled) return;
         stopped = reason;
+        wake();
         worker.send({ type: 'stop', id });
         // The worker must answer within the grace period, else it is killed (and replaced).
         graceTimer = setTimeout(() => {
@@ -214,11 +217,12 @@ export class ConsoleEngine {
         if (frame.type === FRAME_DATA) {
           // Once stopped, bytes are drained and dropped so the worker can reach its end.
           if (stopped) return;
-          try {
-            await output.data(frame.payload);
-          } catch {
-            stop('cancelled');
-          }
+          // A write still waiting for a stalled client is abandoned when the query stops, so
+          // the pipe is drained and the worker can end cleanly instead of being killed.
+          const writing = Promise.resolve()
+            .then(() => output.data(frame.payload))
+            .catch(() => stop('cancelled'));
+          await Promise.race([writing, stoppedNow]);
           return;
         }
         const payload = JSON.parse(frame.payload.toString()) as HeadPayload | EndPayload | FailPayload;
