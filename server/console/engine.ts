@@ -282,7 +282,7 @@ export function analystFileResolver(warehouseFile: string): () => Promise<string
 /** Bytes of a size in DuckDB's notation ('1GB' = 10^9, '1GiB' = 2^30; plain numbers are bytes). */
 export function parseByteSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$/i.exec(text);
-  if (!match) throw new Error(`not a size: ${text}`);
+  if (!match) throw new Error(`控制台内存设置须为大小（例如 1GB、512MiB），收到 “${text}” / not a size: ${text}`);
   const unit = (match[2] ?? 'b').toLowerCase();
   const factor: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
   return Math.round(Number(match[1]) * factor[unit]!);

@@ -160,6 +160,15 @@ describe('hostile statements through POST /api/sql', () => {
     }
   });
 
+  it('a name that is no mart is not found, and reads nothing', async () => {
+    const response = await postSql(server, token, 'SELECT * FROM staff');
+    const body = (await response.json()) as { error?: { code: string; message: string }; rows?: unknown[] };
+    expect(response.status).toBe(400);
+    expect(body.rows).toBeUndefined();
+    expect(body.error?.code).toBe('unknown_table');
+    expect(body.error?.message).toMatch(/^表 staff 不存在/);
+  });
+
   it('still answers ordinary reads of the marts, CTEs, DESCRIBE and allowed table functions', async () => {
     const reads = [
       'SELECT count(*) AS n FROM mart.indicator_values',
