@@ -268,6 +268,17 @@ describe('limits', () => {
     expect(JSON.stringify(answer.rows).length).toBeLessThanOrEqual(4_000);
   });
 
+  it('runs long but ordinary statements: a 150-term sum, 20 nested subqueries, 40 UNION ALL terms', async () => {
+    for (const sql of [
+      `SELECT ${Array.from({ length: 150 }, (_, i) => i).join(' + ')} AS s`,
+      `${'SELECT * FROM ('.repeat(20)}SELECT 1 AS one${')'.repeat(20)}`,
+      Array.from({ length: 40 }, (_, i) => `SELECT ${i} AS i`).join(' UNION ALL '),
+    ]) {
+      const answer = await ask(sql);
+      expect(answer.status, `${sql.slice(0, 60)}: ${answer.message}`).toBe(200);
+    }
+  });
+
   it('refuses text over the length limit before any work', async () => {
     const answer = await ask(`SELECT 1 AS a -- ${'x'.repeat(20_000)}`);
     expect(answer.status).toBe(413);
