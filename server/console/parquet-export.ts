@@ -28,7 +28,8 @@ export class ParquetExporter {
   }
 
   async begin(names: string[], types: DuckDBType[]): Promise<ParquetWriter> {
-    this.instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: this.options.memoryLimit, temp_directory: '' });
+    // A large result spills into the worker's own folder (removed with the worker), never elsewhere.
+    this.instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: this.options.memoryLimit, temp_directory: path.join(this.options.tempDir, 'spill') });
     const connection: DuckDBConnection = await (await this.instance).connect();
     const table = `export_${randomBytes(8).toString('hex')}`;
     const columns = names.map((n, i) => `${quoteIdent(n)} ${types[i]!.toString()}`).join(', ');

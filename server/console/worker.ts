@@ -49,6 +49,7 @@ let database: AnalystDatabase | undefined;
 let current: { id: string; stopped: boolean } | undefined;
 const exporter = new ParquetExporter({ tempDir: settings.tempDir, memoryLimit: '256MB' });
 
+
 async function send(type: number, payload: Uint8Array | object): Promise<void> {
   const bytes = payload instanceof Uint8Array ? payload : Buffer.from(JSON.stringify(payload));
   if (!out.write(encodeFrame(type, bytes))) {
@@ -251,8 +252,9 @@ function formatter(message: QueryMessage): Formatter {
             written++;
             state.rowsSent++;
           }
-          // Let the zip stream catch up before the next chunk (it is sent with back-pressure).
-          await new Promise((resolve) => setImmediate(resolve));
+          // exceljs writes without waiting: hold the next chunk until the zip stream has been
+          // sent on (with the pipe's back-pressure), so a slow client never piles it up here.
+          if (stream.writableNeedDrain) await new Promise((resolve) => stream.once('drain', resolve));
           return true;
         },
         finish: async () => {

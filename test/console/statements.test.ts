@@ -231,6 +231,16 @@ describe('exports', () => {
     expect(sheet.getRow(2).values).toEqual([undefined, `'=HYPERLINK("http://evil.example","x")`, "'@SUM(A1:A9)", "'-2+3+cmd|' /C calc'!A0", "'+1", "'\t=1", -2, 'plain']);
     expect(sheet.getCell('A2').formula).toBeUndefined();
   });
+
+  it('a larger xlsx streams whole (its zip is sent as it is made)', async () => {
+    const response = await postSql(server, token, "SELECT range AS i, 'r' || range AS s FROM range(20000)", { format: 'xlsx' });
+    expect(response.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(20_001);
+    expect(sheet.getRow(20_001).values).toEqual([undefined, 19_999, 'r19999']);
+  }, 30_000);
 });
 
 describe('read-only statements', () => {
