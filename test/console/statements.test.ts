@@ -19,7 +19,7 @@ beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
   server = await startServer(world, {
     timeoutMs: 3_000,
-    console: { consoleWorkers: 1, consoleQueueLength: 1, consoleQueueWaitMs: 600, consoleJsonByteCap: 4_000, consoleMaxSqlChars: 20_000 },
+    console: { consoleWorkers: 1, consoleQueueLength: 1, consoleQueueWaitMs: 600, consoleJsonByteCap: 4_000, consoleExportByteCap: 2_000_000, consoleMaxSqlChars: 20_000 },
     onQuery: (event) => events.push(event),
   });
   token = await addUser(server, 'ana', 'analyst');
@@ -288,6 +288,21 @@ describe('limits', () => {
       expect(answer.status, `${sql.slice(0, 60)}: ${answer.message}`).toBe(200);
     }
   });
+
+  it('cuts CSV and Arrow at the export byte cap, and refuses a Parquet file over it', async () => {
+    const big = 'SELECT i, md5(i::VARCHAR) AS h FROM range(200000) t(i)';
+    const csv = await postSql(server, token, big, { format: 'csv' });
+    const text = await csv.text();
+    expect(csv.status).toBe(200);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2_000_000);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1_900_000);
+    expect(text.endsWith('\r\n')).toBe(true);
+    const arrow = await postSql(server, token, big, { format: 'arrow' });
+    expect((await arrow.arrayBuffer()).byteLength).toBeLessThanOrEqual(2_000_000);
+    const parquet = await postSql(server, token, big, { format: 'parquet' });
+    expect(parquet.status).toBe(413);
+    expect(((await parquet.json()) as { error: { code: string; message: string } }).error.message).toMatch(/^结果超过导出大小上限/);
+  }, 30_000);
 
   it('refuses text over the length limit before any work', async () => {
     const answer = await ask(`SELECT 1 AS a -- ${'x'.repeat(20_000)}`);
