@@ -133,6 +133,19 @@ async function drained(response: Response): Promise<string> {
 }
 
 describe('console attacks against the running server', () => {
+  it('runs each worker under an OS address-space limit of its loaded size plus the cap', () => {
+    const pids = workerPids(server.pid);
+    expect(pids).toHaveLength(SETTINGS.consoleWorkers);
+    for (const pid of pids) {
+      const limit = /Max address space\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+      const vmSize = Number(/VmSize:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
+      expect(limit, `worker ${pid} has no RLIMIT_AS`).toBeDefined();
+      // Set to the size at start plus the cap; the worker has grown a little since.
+      expect(Number(limit) - vmSize).toBeGreaterThan(CAP - 256 * 2 ** 20);
+      expect(Number(limit) - vmSize).toBeLessThanOrEqual(CAP);
+    }
+  });
+
   it('an Arrow export that hits the time limit is stopped, before or while it streams', async () => {
     const issue = await attack('arrow export past the time limit (md5 of 20,000 x)', async () => {
       const response = await post(MD5_ROWS, 'arrow');
