@@ -86,6 +86,9 @@ async function runQuery(message: QueryMessage): Promise<void> {
       await send(FRAME_FAIL, { id: message.id, status: 400, code: 'refused', message: '已拒绝：只允许只读查询' } satisfies FailPayload);
       return;
     }
+    // A stop that came while the statement was checked: DuckDB's interrupt only reaches a
+    // running query, so it is honoured here before the query starts.
+    if (run.stopped) throw new Error('INTERRUPT: stopped by the server');
     const result = await prepared.stream();
     const names = result.deduplicatedColumnNames();
     const types = result.columnTypes();
