@@ -85,19 +85,30 @@ export interface Frame {
   payload: Buffer;
 }
 
-/** Cuts a byte stream into frames. */
+/** Cuts a byte stream into frames (pieces are joined once a whole frame is there, not per read). */
 export class FrameReader {
-  private pending: Buffer = Buffer.alloc(0);
+  private pieces: Buffer[] = [];
+  private length = 0;
 
   push(bytes: Buffer): Frame[] {
-    this.pending = this.pending.length === 0 ? bytes : Buffer.concat([this.pending, bytes]);
+    this.pieces.push(bytes);
+    this.length += bytes.length;
     const frames: Frame[] = [];
-    while (this.pending.length >= 5) {
-      const length = this.pending.readUInt32BE(1);
-      if (this.pending.length < 5 + length) break;
-      frames.push({ type: this.pending.readUInt8(0), payload: this.pending.subarray(5, 5 + length) });
-      this.pending = this.pending.subarray(5 + length);
+    while (this.length >= 5) {
+      const head = this.pieces[0]!.length >= 5 ? this.pieces[0]! : this.join();
+      const needed = 5 + head.readUInt32BE(1);
+      if (this.length < needed) break;
+      const all = this.join();
+      frames.push({ type: all.readUInt8(0), payload: all.subarray(5, needed) });
+      const rest = all.subarray(needed);
+      this.pieces = rest.length > 0 ? [rest] : [];
+      this.length = rest.length;
     }
     return frames;
+  }
+
+  private join(): Buffer {
+    if (this.pieces.length > 1) this.pieces = [Buffer.concat(this.pieces, this.length)];
+    return this.pieces[0]!;
   }
 }
