@@ -17,7 +17,7 @@ const SETTINGS = {
   consoleMemoryLimit: '256MB',
   consoleWorkers: 2,
   consoleQueueLength: 4,
-  consoleQueueWaitMs: 5_000,
+  consoleQueueWaitMs: 15_000,
   consoleExportRowCap: 5_000_000,
 };
 const CAP = workerMemoryCap({ ...SETTINGS, dataDir: '', warehouseFile: '', consoleRowLimit: 10_000 });
@@ -133,11 +133,14 @@ async function drained(response: Response): Promise<string> {
 }
 
 describe('console attacks against the running server', () => {
-  it('runs each worker under an OS address-space limit of its loaded size plus the cap', () => {
+  it('runs each worker under an OS address-space limit of its loaded size plus the cap', async () => {
     const pids = workerPids(server.pid);
     expect(pids).toHaveLength(SETTINGS.consoleWorkers);
+    const addressLimit = (pid: number) => /Max address space\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+    // A worker gets its limit once loaded, before its first query; the second may still be loading.
+    for (let waited = 0; pids.some((pid) => !addressLimit(pid)) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     for (const pid of pids) {
-      const limit = /Max address space\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+      const limit = addressLimit(pid);
       const vmSize = Number(/VmSize:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
       expect(limit, `worker ${pid} has no RLIMIT_AS`).toBeDefined();
       // Set to the size at start plus the cap; the worker has grown a little since.

@@ -302,7 +302,7 @@ describe('limits', () => {
     const parquet = await postSql(server, token, big, { format: 'parquet' });
     expect(parquet.status).toBe(413);
     expect(((await parquet.json()) as { error: { code: string; message: string } }).error.message).toMatch(/^结果超过导出大小上限/);
-  }, 30_000);
+  }, 60_000);
 
   it('refuses text over the length limit before any work', async () => {
     const answer = await ask(`SELECT 1 AS a -- ${'x'.repeat(20_000)}`);
