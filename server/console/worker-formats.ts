@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import type { DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
-import ExcelJS from 'exceljs';
 import type { ParquetExporter, ParquetWriter } from './parquet-export.ts';
 import { ArrowStreamPieces, arrowBatch, arrowSchema, csvHeader, csvLine, jsonRows, sheetText, type ResultColumn } from './result-formats.ts';
 import { FRAME_DATA, FRAME_HEAD, type QueryMessage } from './worker-protocol.ts';
@@ -166,19 +165,25 @@ function xlsx(tally: Tally, maxBytes: number, send: Send): ResultFormatter {
   /** Uncompressed size of the cells added: a bound on what the zip will weigh. */
   let cellBytes = 0;
   const stream = new PassThrough();
-  const piping = (async () => {
-    for await (const piece of stream) {
-      tally.bytes += (piece as Buffer).byteLength;
-      await send(FRAME_DATA, piece as Buffer);
-    }
-  })();
-  piping.catch(() => undefined);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: false });
-  const sheet = workbook.addWorksheet('query');
+  let piping: Promise<void> = Promise.resolve();
+  let workbook: { commit(): Promise<void> } | undefined;
+  let sheet: { addRow(values: unknown[]): { commit(): void }; commit(): void } | undefined;
   return {
     tally,
     start: async (c) => {
       columns = c;
+      // Loaded on first use: exceljs is the slowest module to load, and workers start often.
+      const { default: ExcelJS } = await import('exceljs');
+      piping = (async () => {
+        for await (const piece of stream) {
+          tally.bytes += (piece as Buffer).byteLength;
+          await send(FRAME_DATA, piece as Buffer);
+        }
+      })();
+      piping.catch(() => undefined);
+      const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: false });
+      workbook = writer;
+      sheet = writer.addWorksheet('query');
       sheet.addRow(columns.map((col) => col.name)).commit();
     },
     chunk: async (chunk) => {
@@ -199,7 +204,7 @@ function xlsx(tally: Tally, maxBytes: number, send: Send): ResultFormatter {
           return sheetText(value, columns[i]);
         });
         cellBytes += cells.reduce<number>((n, v) => n + (v === null ? 0 : String(v).length + 16), 16);
-        sheet.addRow(cells).commit();
+        sheet!.addRow(cells).commit();
         tally.rows++;
       }
       // exceljs writes without waiting: hold the next chunk until the zip stream has been
@@ -208,8 +213,8 @@ function xlsx(tally: Tally, maxBytes: number, send: Send): ResultFormatter {
       return true;
     },
     finish: async () => {
-      sheet.commit();
-      await workbook.commit();
+      sheet!.commit();
+      await workbook!.commit();
       await piping;
     },
     dispose: async () => {
