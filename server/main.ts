@@ -1,6 +1,7 @@
 // `npm start`: on a fresh machine, demo data and a first refresh; then the dashboards on PORT.
 import type { AddressInfo } from 'node:net';
 import { zh } from '../dashboards/i18n/zh.ts';
+import { AuditLog, auditDirFor } from '../pipelines/audit-log/index.ts';
 import { loadConfig } from '../pipelines/config.ts';
 import { journalDirFor } from '../pipelines/run/journal.ts';
 import { createApp } from './app.ts';
@@ -12,6 +13,7 @@ import { createConsoleService } from './console/routes.ts';
 import { consoleLogger } from './log.ts';
 import { PdfRenderer } from './pdf.ts';
 import { createRefreshService } from './refresh/service.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { WarehouseHolder } from './warehouse.ts';
 
 const log = consoleLogger;
@@ -20,8 +22,23 @@ await ensureWarehouse({ config, log });
 const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, log });
 const assets = await buildClientAssets();
 const pdf = new PdfRenderer({ log });
-await ensureInitialAdmin(config, (message) => console.log(message));
-const auth = createAuth({ usersFile: config.usersFile, tls: config.tls });
+const audit = new AuditLog({
+  dir: auditDirFor(config.dataDir),
+  retentionDays: config.auditRetentionDays,
+  onError: (error) => log.error('audit log write failed', { error: (error as Error).message }),
+});
+if (await ensureInitialAdmin(config, (message) => console.log(message))) {
+  await audit.append({ user: 'system', role: null, address: 'local', action: 'users.add', target: 'admin', outcome: 'success', detail: { role: 'admin', firstStart: true } });
+}
+const auth = createAuth({
+  usersFile: config.usersFile,
+  tls: config.tls,
+  sessionIdleMs: config.sessionIdleMinutes * 60_000,
+  sessionAbsoluteMs: config.sessionMaxHours * 3_600_000,
+  ...(config.passwordMaxAgeDays ? { passwordMaxAgeDays: config.passwordMaxAgeDays } : {}),
+  audit,
+  onAuditError: (error) => log.error('audit log write failed', { error: (error as Error).message }),
+});
 const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message }));
 const refresh = createRefreshService({ config, log, warehouse });
 const app = createApp({
@@ -33,7 +50,7 @@ const app = createApp({
   staleAfterDays: config.staleAfterDays,
   runJournalDir: journalDirFor(config.dataDir),
   authenticate: auth.router,
-  routes: [sqlConsole.routes, refresh.routes],
+  routes: [sqlConsole.routes, refresh.routes, auditRoutes({ dir: audit.dir, retentionDays: audit.retentionDays })],
 });
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
@@ -51,6 +68,7 @@ async function shutdown(signal: string): Promise<void> {
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await warehouse.close();
+  await audit.flush();
   sqlConsole.close();
   await pdf.close();
   process.exit(0);
