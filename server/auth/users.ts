@@ -202,9 +202,9 @@ export class UserStore {
     if (!current) throw noUser(name);
     const problem = passwordProblem(name, password);
     if (problem) throw new UserError(problem);
-    for (const old of current.passwordHistory.slice(0, PASSWORD_HISTORY)) {
-      if (await verifyPassword(password, old)) throw new UserError(`不能使用最近 ${PASSWORD_HISTORY} 次用过的密码。`);
-    }
+    // In parallel: scrypt runs on libuv's thread pool.
+    const reused = await Promise.all(current.passwordHistory.slice(0, PASSWORD_HISTORY).map((old) => verifyPassword(password, old)));
+    if (reused.some(Boolean)) throw new UserError(`不能使用最近 ${PASSWORD_HISTORY} 次用过的密码。`);
     if (current.mustChangePassword && current.passwordHash && (await verifyPassword(password, current.passwordHash))) {
       throw new UserError('新密码不能与一次性密码相同。');
     }
