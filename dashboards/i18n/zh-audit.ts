@@ -35,7 +35,7 @@ export const zhAudit = {
     truncated: (limit: number) => `只显示最新的 ${limit} 条，请缩小范围。`,
     badDate: '日期格式应为 YYYY-MM-DD。',
     columns: {
-      time: '时间',
+      time: '时间（北京时间）',
       user: '用户',
       role: '角色',
       county: '县（市、区）',

@@ -1,6 +1,7 @@
 // GET /api/audit?from=&to=&user=&action=&limit= (admin): the audit log, newest first, JSON or
 // ?format=csv (UTF-8 with BOM, Chinese headers); and the 审计日志 page (/audit) with the same
-// filters as a plain GET form and a CSV link. Dates are Beijing calendar days, both inclusive.
+// filters as a plain GET form and a CSV link. Dates are Beijing calendar days, both inclusive;
+// the page and the CSV show Beijing time (北京时间), JSON the stored ISO UTC instant.
 import type { Request, Router } from 'express';
 import { zhAudit } from '../../dashboards/i18n/zh-audit.ts';
 import { zh } from '../../dashboards/i18n/zh.ts';
@@ -42,8 +43,14 @@ function filterOf(req: Request, limit: number): AuditFilter {
   };
 }
 
+/** For people (the page and CSV): Beijing time, `2026-03-02 09:00:00.123`; JSON keeps ISO UTC. */
+function beijingTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 23);
+}
+
 function flat(line: AuditLine): Record<string, unknown> {
-  return { ...line, detail: line.detail ? JSON.stringify(line.detail) : null };
+  return { ...line, time: beijingTime(line.time), detail: line.detail ? JSON.stringify(line.detail) : null };
 }
 
 export function auditRoutes(options: { dir: string; retentionDays: number }): RouteModule {
@@ -82,8 +89,11 @@ export function auditRoutes(options: { dir: string; retentionDays: number }): Ro
 <link rel="icon" href="data:,">
 </head>
 <body>
-<header><nav aria-label="${escapeHtml(zh.app.mainNav)}"><a href="/">${escapeHtml(zh.nav.overview)}</a></nav></header>
-<main id="audit-page">
+<header class="site-header"><div class="site-header-inner">
+<a class="brand" href="/"><span class="brand-mark" aria-hidden="true">法</span><span class="brand-text"><span class="brand-title">${escapeHtml(zh.app.title)}</span></span></a>
+<nav class="main-nav" aria-label="${escapeHtml(zh.app.mainNav)}"><ul><li><a href="/">${escapeHtml(zh.nav.overview)}</a></li><li><a href="/audit" aria-current="page">${escapeHtml(t.title)}</a></li></ul></nav>
+</div></header>
+<main id="main" tabindex="-1">
 <h1>${escapeHtml(t.title)}</h1>
 <p>${escapeHtml(t.intro(options.retentionDays))}</p>
 <form class="filters" method="get" action="/audit">

@@ -311,7 +311,7 @@ describe('the audit log of requests', () => {
     const old = await rawRequest(app.url, { path: '/api/audit?to=2020-01-01', headers: { authorization: `Bearer ${admin}` } });
     expect(JSON.parse(old.body).rows).toEqual([]);
     const csvAudit = await rawRequest(app.url, { path: `/api/audit?from=${today}&to=${today}&action=auth&format=csv`, headers: { authorization: `Bearer ${admin}` } });
-    expect(csvAudit.body.startsWith('\uFEFF时间,用户,角色,县（市、区）,客户端地址,操作,对象,结果,行数,字节数,详情\r\n')).toBe(true);
+    expect(csvAudit.body.startsWith('\uFEFF时间（北京时间）,用户,角色,县（市、区）,客户端地址,操作,对象,结果,行数,字节数,详情\r\n')).toBe(true);
     expect(csvAudit.body).toContain('auth.lock');
     const badDate = await rawRequest(app.url, { path: '/api/audit?from=yesterday', headers: { authorization: `Bearer ${admin}` } });
     expect(badDate.status).toBe(400);
