@@ -26,7 +26,7 @@ export function lastLineOf(file: string): { text: string | null; endsWithNewline
   try {
     const size = fstatSync(fd).size;
     if (size === 0) return { text: null, endsWithNewline: true };
-    let chunk = 64 * 1024;
+    let chunk = 8 * 1024;
     for (;;) {
       const start = Math.max(0, size - chunk);
       const buffer = Buffer.alloc(size - start);

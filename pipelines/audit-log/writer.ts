@@ -2,7 +2,7 @@
 // Events are queued in memory and written in batches: one lock (shared with every other
 // process writing the same log), one read of the last hash, one append. Old months are pruned
 // only past the retention (never less than 180 days).
-import { appendFileSync, chmodSync, existsSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { withFileLock } from './file-lock.ts';
 import { auditMonths, ensureAuditDir, lastHash, LOCK_FILE } from './files.ts';
@@ -32,6 +32,8 @@ export class AuditLog {
   private writing: Promise<void> | null = null;
   private dropped = 0;
   private pruned = false;
+  /** Where this process left the log: when the newest file is still that size, its last hash is known. */
+  private tail: { month: string; size: number; hash: string } | null = null;
 
   constructor(private readonly options: AuditLogOptions) {
     this.dir = options.dir;
@@ -89,10 +91,14 @@ export class AuditLog {
     }
   }
 
+  private knownTail() {
+    return knownTailOf(this.dir, this.tail);
+  }
+
   /** Under the lock: chain the batch after the log's last line. */
   private write(batch: AuditEvent[]): void {
     ensureAuditDir(this.dir);
-    let { hash, month: newest, needsNewline } = lastHash(this.dir);
+    let { hash, month: newest, needsNewline } = this.knownTail() ?? lastHash(this.dir);
     const chunks = new Map<string, string[]>();
     for (const event of batch) {
       // Never append to an older month than the newest file (another process's clock may lag).
@@ -113,7 +119,10 @@ export class AuditLog {
       appendFileSync(file, `${prefix}${lines.join('\n')}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);
     }
+    const last = newest!;
+    this.tail = { month: last, size: statSync(path.join(this.dir, fileOfMonth(last))).size, hash };
     if (created || !this.pruned) {
+      this.tail = null;
       this.pruned = true;
       pruneExpired(this.dir, this.retentionDays, this.now(), (event) => {
         const chained = chainLine(event, hash);
@@ -122,6 +131,16 @@ export class AuditLog {
         appendFileSync(path.join(this.dir, fileOfMonth(newestMonth)), `${chained.line}\n`, { mode: 0o600 });
       });
     }
+  }
+}
+
+/** The cached tail, if no other process appended since (same newest month, same size). */
+function knownTailOf(dir: string, tail: { month: string; size: number; hash: string } | null): { hash: string; month: string; needsNewline: boolean } | null {
+  if (!tail || auditMonths(dir).at(-1) !== tail.month) return null;
+  try {
+    return statSync(path.join(dir, fileOfMonth(tail.month))).size === tail.size ? { hash: tail.hash, month: tail.month, needsNewline: false } : null;
+  } catch {
+    return null;
   }
 }
 
