@@ -17,7 +17,7 @@ import './request.ts';
 import { roleAtLeast, type Role } from './roles.ts';
 import { safeEqual } from './secrets.ts';
 import { SessionStore, type Session } from './sessions.ts';
-import { UserError, UserStore, type User } from './users.ts';
+import { usageKey, UserError, UserStore, type User } from './users.ts';
 
 export const SESSION_COOKIE = 'lishui_session';
 export const LOGIN_FORM_COOKIE = 'lishui_login_form';
@@ -337,8 +337,9 @@ export function createAuth(options: AuthOptions): Auth {
   /** Programs' tokens: the time of last use, written at most once a minute per token. */
   function touchToken(userName: string, id: string): void {
     const at = now();
-    if (at - (touchedTokens.get(id) ?? 0) < 60_000) return;
-    touchedTokens.set(id, at);
+    const key = usageKey(userName, id);
+    if (at - (touchedTokens.get(key) ?? 0) < 60_000) return;
+    touchedTokens.set(key, at);
     if (touchedTokens.size > 10_000) touchedTokens.clear();
     users.touchToken(userName, id).catch((error: unknown) => options.onAuditError?.(error));
   }

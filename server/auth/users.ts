@@ -20,7 +20,6 @@ const tokenSchema = z.object({
   name: z.string(),
   hash: HEX64,
   createdAt: z.string(),
-  lastUsedAt: z.string().nullable().default(null),
 });
 const lockSchema = z.object({ address: z.string(), until: z.string() });
 const userSchema = z.object({
@@ -163,7 +162,7 @@ export class UserStore {
       name,
       role: input.role,
       county,
-      tokens: token ? [{ id: newTokenId(), name: 'default', hash: hashToken(token), createdAt: at, lastUsedAt: null }] : [],
+      tokens: token ? [{ id: newTokenId(), name: 'default', hash: hashToken(token), createdAt: at }] : [],
       passwordHash,
       passwordHistory: [],
       passwordChangedAt: null,
@@ -262,7 +261,7 @@ export class UserStore {
     const id = newTokenId();
     await this.modify(name, (u) => {
       if (u.tokens.some((t) => t.name === label)) throw new UserError(`该用户已有名为 ${label} 的令牌 / a token named "${label}" exists`);
-      return { ...u, tokens: [...u.tokens, { id, name: label, hash: hashToken(token), createdAt: this.nowIso(), lastUsedAt: null }] };
+      return { ...u, tokens: [...u.tokens, { id, name: label, hash: hashToken(token), createdAt: this.nowIso() }] };
     });
     return { id, token };
   }
@@ -278,8 +277,30 @@ export class UserStore {
     return revoked!;
   }
 
-  async touchToken(name: string, id: string): Promise<void> {
-    await this.modify(name, (u) => ({ ...u, tokens: u.tokens.map((t) => (t.id === id ? { ...t, lastUsedAt: this.nowIso() } : t)) }));
+  /**
+   * Records a token's use. Kept in a file of its own beside the users file (token-usage.json),
+   * so programs' requests never rewrite the credentials.
+   */
+  async touchToken(userName: string, id: string): Promise<void> {
+    const file = this.usageFile();
+    await withFileLock(`${file}.lock`, async () => {
+      const usage = { ...this.tokenUsage(), [usageKey(userName, id)]: this.nowIso() };
+      await writeAtomic(file, `${JSON.stringify(usage, null, 2)}\n`);
+    });
+  }
+
+  /** Last use of each token, by `usageKey(user, token id)`. */
+  tokenUsage(): Record<string, string> {
+    try {
+      const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(readFileSync(this.usageFile(), 'utf8')));
+      return parsed.success ? parsed.data : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private usageFile(): string {
+    return path.join(path.dirname(this.file), 'token-usage.json');
   }
 
   private modify(name: string, change: (user: User) => User): Promise<void> {
@@ -318,23 +339,29 @@ export class UserStore {
   }
 
   private async save(users: User[]): Promise<void> {
-    const temp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify({ version: 1, users }, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await chmod(temp, 0o600);
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeAtomic(this.file, `${JSON.stringify({ version: 1, users }, null, 2)}\n`);
     this.users = users;
     this.seen = null;
+  }
+}
+
+/** Temp file, fsync, rename; mode 0600. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await chmod(temp, 0o600);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
 }
 
@@ -342,7 +369,11 @@ export class UserStore {
 function migrate(user: User): User {
   const { tokenHash, ...rest } = user;
   if (!tokenHash || rest.tokens.some((t) => t.hash === tokenHash)) return rest;
-  return { ...rest, tokens: [{ id: 'default', name: 'default', hash: tokenHash, createdAt: user.createdAt, lastUsedAt: null }, ...rest.tokens] };
+  return { ...rest, tokens: [{ id: 'default', name: 'default', hash: tokenHash, createdAt: user.createdAt }, ...rest.tokens] };
+}
+
+export function usageKey(userName: string, tokenId: string): string {
+  return `${userName}/${tokenId}`;
 }
 
 function newTokenId(): string {

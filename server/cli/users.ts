@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { recordCommandEvent } from '../../pipelines/audit-log/index.ts';
 import { loadConfig, type Config } from '../../pipelines/config.ts';
 import { COUNTIES, isRole, ROLES } from '../auth/roles.ts';
-import { UserError, UserStore, type User } from '../auth/users.ts';
+import { usageKey, UserError, UserStore, type User } from '../auth/users.ts';
 
 const HELP = `用户管理 / user management
 
@@ -150,10 +150,11 @@ export async function runUsersCli(argv: string[], io: UsersCliIo, env: NodeJS.Pr
       case 'token list': {
         const users = name ? [store.find(name) ?? (() => { throw new UserError(`没有这个用户：${name} / no user "${name}"`); })()] : store.list();
         let any = false;
+        const usage = store.tokenUsage();
         for (const u of users) {
           for (const t of u.tokens) {
             any = true;
-            io.out([u.name, t.id, t.name, `创建 / created ${t.createdAt}`, `最后使用 / last use ${t.lastUsedAt ?? '从未 / never'}`].join('\t'));
+            io.out([u.name, t.id, t.name, `创建 / created ${t.createdAt}`, `最后使用 / last use ${usage[usageKey(u.name, t.id)] ?? '从未 / never'}`].join('\t'));
           }
         }
         if (!any) io.out('没有令牌 / no tokens');
