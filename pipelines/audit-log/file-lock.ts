@@ -14,14 +14,15 @@ export interface FileLockOptions {
 
 export class FileLockTimeout extends Error {}
 
+/** False only when the lock names a process that is gone (an empty file is a lock being written). */
 function ownerAlive(lockFile: string): boolean {
   try {
     const pid = Number(readFileSync(lockFile, 'utf8').split(' ')[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    if (!Number.isInteger(pid) || pid <= 0) return true;
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: the process exists but is someone else's
+    // EPERM: the process exists but is someone else's; ENOENT: the lock is gone already
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
