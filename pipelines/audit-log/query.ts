@@ -1,5 +1,6 @@
 // Reads the audit log back for GET /api/audit and the 审计日志 page: the lines of the months
-// in range, filtered by time, user and action, newest first, at most `limit` of them.
+// in range, filtered by time, user and action, newest first, at most `limit` of them and at
+// most `maxChars` of text (a door with limits: a month of long console queries stays bounded).
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -14,6 +15,8 @@ export interface AuditFilter {
   /** An action (`auth.login`) or its family (`auth`). */
   action?: string;
   limit: number;
+  /** At most this many characters of lines kept (long console queries); the oldest go first. Default 32 MiB. */
+  maxChars?: number;
 }
 
 export interface AuditPage {
@@ -36,7 +39,9 @@ export async function readAuditEvents(dir: string, filter: AuditFilter): Promise
   const toMonth = filter.toMs !== undefined ? monthOf(filter.toMs) : '9999-99';
   // A line may sit in a month after its own (a lagging clock): read one month past `to`.
   const months = auditMonths(dir).filter((m) => m >= fromMonth);
-  const kept: AuditLine[] = [];
+  const kept: { line: AuditLine; chars: number }[] = [];
+  const maxChars = filter.maxChars ?? 32 * 1024 * 1024;
+  let chars = 0;
   let truncated = false;
   let pastEnd = 0;
   for (const month of months) {
@@ -50,12 +55,13 @@ export async function readAuditEvents(dir: string, filter: AuditFilter): Promise
         continue; // verify reports damaged lines; the viewer shows the rest
       }
       if (!matches(line, filter)) continue;
-      kept.push(line);
-      if (kept.length > filter.limit) {
-        kept.shift();
+      kept.push({ line, chars: text.length });
+      chars += text.length;
+      while (kept.length > filter.limit || (chars > maxChars && kept.length > 1)) {
+        chars -= kept.shift()!.chars;
         truncated = true;
       }
     }
   }
-  return { rows: kept.reverse(), truncated };
+  return { rows: kept.map((k) => k.line).reverse(), truncated };
 }

@@ -17,7 +17,7 @@ const NAME = /^[\p{L}\p{N}_.@:-]{1,128}$/u;
 const ACTION = /^[a-z_.]{1,64}$/;
 const JSON_LIMIT = 1000;
 const MAX_JSON_LIMIT = 10_000;
-const CSV_LIMIT = 200_000;
+const CSV_LIMIT = 100_000;
 const PAGE_LIMIT = 500;
 
 const t = zhAudit.audit;
