@@ -111,6 +111,10 @@ describe('monthly files and retention', () => {
     writeFileSync(path.join(dir, 'audit-2026-02.jsonl'), feb);
     const page = await readAuditEvents(dir, { fromMs: Date.parse('2026-02-01T00:00:00+08:00'), limit: 10 });
     expect(page.rows.map((r) => r.target)).toEqual(['mar', 'feb']);
+    // Bounded by characters too: the newest lines win.
+    const small = await readAuditEvents(dir, { limit: 10, maxChars: 400 });
+    expect(small).toMatchObject({ truncated: true, rows: [{ target: 'mar' }] });
+    expect((await readAuditEvents(dir, { limit: 2 })).rows.map((r) => r.target)).toEqual(['mar', 'feb']);
   });
 
   it('never drops a line younger than the retention; prunes older months and stays verifiable', async () => {
