@@ -40,10 +40,21 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+// Something shaped like a mainland ID number (18 characters: 17 digits and a digit or X),
+// wherever it appears (a name typed into the login form, a query's literal), is masked as the
+// exports mask it (first 6 and last 4 kept, exports.md): no ID number ever reaches the log.
+const ID_NUMBER = /(?<![0-9A-Za-z])([1-9]\d{5})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])/g;
+
+export function maskIdNumbers(text: string): string {
+  return text.replace(ID_NUMBER, (_match, head: string, tail: string) => `${head}********${tail}`);
+}
+
 function cut(text: string | null, truncated: { value: boolean }): string | null {
-  if (text === null || text.length <= MAX_FIELD_CHARS) return text;
+  if (text === null) return text;
+  const masked = maskIdNumbers(text);
+  if (masked.length <= MAX_FIELD_CHARS) return masked;
   truncated.value = true;
-  return text.slice(0, MAX_FIELD_CHARS);
+  return masked.slice(0, MAX_FIELD_CHARS);
 }
 
 /** The event in its fixed field order, long text cut (so a huge query cannot bloat the log). */

@@ -176,24 +176,28 @@ export function createAuth(options: AuthOptions): Auth {
       try {
         check = name && secret ? await users.checkLogin(name, secret) : undefined;
       } catch (error) {
-        decision.finish(false);
+        decision.finish('error');
         throw error;
       }
       if (!check || check.oneTimeSpent) {
         byIp.recordFailure(ip);
-        const { lockReached } = decision.finish(true);
+        const { lockReached } = decision.finish('failure');
         const known = users.find(name);
         record(req, { ...(known ? whoOf(known) : { user: name || null }), action: 'auth.login', target: name, outcome: 'failure', detail: { reason: check?.oneTimeSpent ? 'one_time_password_spent' : 'wrong_name_or_password' } });
         if (lockReached) {
+          // Kept in the users file (so `users unlock` and a restart see it); an unknown name
+          // stays locked by the count alone until the window passes.
           if (known) {
-            await users.lock(name, ip, now() + lockoutMs);
-            guard.clear(name, ip);
+            await users
+              .lock(name, ip, now() + lockoutMs)
+              .then(() => guard.clear(name, ip))
+              .catch((error: unknown) => options.onAuditError?.(error));
           }
           record(req, { ...(known ? whoOf(known) : { user: name || null }), action: 'auth.lock', target: name, outcome: 'success', detail: { minutes: Math.round(lockoutMs / 60_000) } });
         }
         return showLogin(res, 401, { next: target, error: check?.oneTimeSpent ? zhAudit.login.oneTimeSpent : zh.login.wrong, name });
       }
-      decision.finish(false);
+      decision.finish('success');
       const { user, via } = check;
       await users.recordSignIn(user.name, via);
       const mustChange = via === 'password' && (user.mustChangePassword || users.passwordExpired(user, options.passwordMaxAgeDays));

@@ -64,7 +64,7 @@ interface Attempts {
 }
 
 export type GuardDecision =
-  | { ok: true; finish: (failed: boolean) => { lockReached: boolean } }
+  | { ok: true; finish: (result: 'success' | 'failure' | 'error') => { lockReached: boolean } }
   | { ok: false; reason: 'locked' | 'slowed'; retryAfterSeconds: number };
 
 /**
@@ -104,12 +104,14 @@ export class LoginGuard {
     let done = false;
     return {
       ok: true,
-      finish: (failed) => {
+      finish: (result) => {
         if (done) return { lockReached: false };
         done = true;
         pair.inFlight--;
         byName.inFlight--;
-        if (!failed) {
+        // An error (not an answer) neither counts nor forgives.
+        if (result === 'error') return { lockReached: false };
+        if (result === 'success') {
           this.pairs.delete(`${name}\n${address}`);
           return { lockReached: false };
         }
