@@ -32,6 +32,7 @@ export class AuditLog {
   private writing: Promise<void> | null = null;
   private dropped = 0;
   private pruned = false;
+  private dirReady = false;
   /** Where this process left the log: when the newest file is still that size, its last hash is known. */
   private tail: { month: string; size: number; hash: string } | null = null;
 
@@ -65,9 +66,12 @@ export class AuditLog {
 
   /** Resolves once everything queued so far is written (or its write failed and was reported). */
   flush(): Promise<void> {
-    this.writing ??= this.drain().finally(() => {
-      this.writing = null;
-    });
+    // Started on the next turn of the event loop, so the events of one turn share one write.
+    this.writing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .finally(() => {
+        this.writing = null;
+      });
     return this.writing;
   }
 
@@ -80,10 +84,13 @@ export class AuditLog {
         this.dropped = 0;
       }
       try {
-        ensureAuditDir(this.dir);
+        if (!this.dirReady) ensureAuditDir(this.dir);
+        this.dirReady = true;
         await withFileLock(path.join(this.dir, LOCK_FILE), () => this.write(batch), { timeoutMs: 30_000 });
       } catch (error) {
         // Keep the events for the next append; a full disk must not lose the record.
+        this.dirReady = false;
+        this.tail = null;
         this.pending = [...batch, ...this.pending].slice(0, MAX_PENDING);
         this.options.onError?.(error);
         return;
@@ -92,12 +99,11 @@ export class AuditLog {
   }
 
   private knownTail() {
-    return knownTailOf(this.dir, this.tail);
+    return knownTailOf(this.dir, this.tail, monthOf(this.now()));
   }
 
   /** Under the lock: chain the batch after the log's last line. */
   private write(batch: AuditEvent[]): void {
-    ensureAuditDir(this.dir);
     let { hash, month: newest, needsNewline } = this.knownTail() ?? lastHash(this.dir);
     const chunks = new Map<string, string[]>();
     for (const event of batch) {
@@ -111,16 +117,18 @@ export class AuditLog {
       chunks.set(month, lines);
     }
     let created = false;
+    let size = 0;
     for (const [month, lines] of chunks) {
       const file = path.join(this.dir, fileOfMonth(month));
-      if (!existsSync(file)) created = true;
-      const prefix = needsNewline ? '\n' : '';
+      const fresh = !existsSync(file);
+      created ||= fresh;
+      const text = `${needsNewline ? '\n' : ''}${lines.join('\n')}\n`;
       needsNewline = false;
-      appendFileSync(file, `${prefix}${lines.join('\n')}\n`, { mode: 0o600 });
-      chmodSync(file, 0o600);
+      appendFileSync(file, text, { mode: 0o600 });
+      if (fresh) chmodSync(file, 0o600);
+      size = this.tail && !fresh && this.tail.month === month ? this.tail.size + Buffer.byteLength(text) : statSync(file).size;
     }
-    const last = newest!;
-    this.tail = { month: last, size: statSync(path.join(this.dir, fileOfMonth(last))).size, hash };
+    this.tail = { month: newest!, size, hash };
     if (created || !this.pruned) {
       this.tail = null;
       this.pruned = true;
@@ -134,9 +142,9 @@ export class AuditLog {
   }
 }
 
-/** The cached tail, if no other process appended since (same newest month, same size). */
-function knownTailOf(dir: string, tail: { month: string; size: number; hash: string } | null): { hash: string; month: string; needsNewline: boolean } | null {
-  if (!tail || auditMonths(dir).at(-1) !== tail.month) return null;
+/** The cached tail, if no other process appended since (still this month's file, same size). */
+function knownTailOf(dir: string, tail: { month: string; size: number; hash: string } | null, currentMonth: string): { hash: string; month: string; needsNewline: boolean } | null {
+  if (!tail || tail.month !== currentMonth) return null;
   try {
     return statSync(path.join(dir, fileOfMonth(tail.month))).size === tail.size ? { hash: tail.hash, month: tail.month, needsNewline: false } : null;
   } catch {
