@@ -54,6 +54,7 @@ const app = createApp({
 });
 const server = app.listen(config.port, () => {
   const { port } = server.address() as AddressInfo;
+  void audit.append({ user: 'system', address: 'local', action: 'server.start', target: `port ${port}`, outcome: 'success' });
   console.log(zh.startup.listening(`http://localhost:${port}/`));
 });
 
@@ -68,7 +69,7 @@ async function shutdown(signal: string): Promise<void> {
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await warehouse.close();
-  await audit.flush();
+  await audit.append({ user: 'system', address: 'local', action: 'server.stop', target: signal, outcome: 'success' });
   sqlConsole.close();
   await pdf.close();
   process.exit(0);
