@@ -1,8 +1,11 @@
 // Authentication and authorisation for every route: bearer tokens (programs) or a session
 // cookie set by /login (people); CSRF tokens on state-changing cookie requests; failed-login
-// limits; security headers; and the access table of interfaces.md. Mount `auth.router` first
-// on the app: it answers /login and /logout itself and lets everything else through only
-// with `req.user` and `req.scope` set (but the open paths, like /api/health).
+// limits and per-address locks (counted before the password is checked); one-time and expired
+// passwords that lead to 修改密码 (/password) before anything else; the access table of
+// interfaces.md; and, with an audit log, a line for every sign-in, sign-out, lock, password
+// change and request. Mount `auth.router` first on the app: it answers /login, /logout and
+// /password itself and lets everything else through only with `req.user` and `req.scope` set
+// (but the open paths, like /api/health).
 import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { zhAudit } from '../../dashboards/i18n/zh-audit.ts';
