@@ -369,7 +369,7 @@ export function createAuth(options: AuthOptions): Auth {
       return sendRefusal(req, res, 403, 'forbidden', `权限不足：需要 ${rule.role} 角色 / requires role ${rule.role}`);
     }
     if (rule.cityWideOnly && scope.countyCode !== null) {
-      const what = rule.prefix.includes('audit') ? '审计日志' : 'SQL 控制台';
+      const what = rule.prefix.includes('audit') ? '审计日志' : rule.prefix.includes('dictionary') ? '数据字典' : 'SQL 控制台';
       return sendRefusal(req, res, 403, 'city_wide_only', `${what}只对全市范围的用户开放 / city-wide users only`);
     }
     next();
