@@ -162,12 +162,19 @@ export function createAuth(options: AuthOptions): Auth {
         record(req, { user: name || null, action: 'auth.login', target: name, outcome, detail: { retryAfter: wait } });
         return showLogin(res, 429, { next: target, error: message, name });
       };
-      const ipWait = byIp.retryAfterSeconds(ip);
-      if (ipWait > 0) return refuse(ipWait, zh.login.tooMany(ipWait), 'throttled');
       const lockedUntil = name ? users.lockedUntil(name, ip) : null;
       if (lockedUntil !== null) {
         const wait = Math.max(1, Math.ceil((lockedUntil - now()) / 1000));
         return refuse(wait, zhAudit.login.locked(Math.ceil(wait / 60)), 'locked');
+      }
+      // After the name's own lock (the more telling answer): this address's failures of any names.
+      const ipWait = byIp.retryAfterSeconds(ip);
+      if (ipWait > 0) return refuse(ipWait, zh.login.tooMany(ipWait), 'throttled');
+      if (name && users.hasExpiredLock(name, ip)) {
+        // A lock that ran out is an unlock too: recorded at the first try after it.
+        const known = users.find(name)!;
+        const cleared = await users.clearExpiredLocks(name).catch(() => [ip]);
+        record(req, { ...whoOf(known), action: 'auth.unlock', target: name, outcome: 'expired', detail: { addresses: cleared.join(',') } });
       }
       // Counted before the password is checked: a try in flight is a try spent.
       const decision = guard.begin(name, ip);

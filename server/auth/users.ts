@@ -239,6 +239,21 @@ export class UserStore {
     return until ?? null;
   }
 
+  /** Whether the name has a lock for this address that has run out (and is still on file). */
+  hasExpiredLock(name: string, address: string): boolean {
+    return (this.find(name)?.locks ?? []).some((l) => l.address === address && Date.parse(l.until) <= this.now());
+  }
+
+  /** Removes the locks that have run out; returns their addresses. */
+  async clearExpiredLocks(name: string): Promise<string[]> {
+    let cleared: string[] = [];
+    await this.modify(name, (u) => {
+      cleared = u.locks.filter((l) => Date.parse(l.until) <= this.now()).map((l) => l.address);
+      return { ...u, locks: u.locks.filter((l) => Date.parse(l.until) > this.now()) };
+    });
+    return cleared;
+  }
+
   async lock(name: string, address: string, untilMs: number): Promise<void> {
     const until = new Date(untilMs).toISOString();
     await this.modify(name, (u) => ({ ...u, locks: [...u.locks.filter((l) => l.address !== address && Date.parse(l.until) > this.now()), { address, until }] }));
