@@ -43,7 +43,7 @@ export const zhDisplay = {
     back: '返回上一页',
     unauthenticated: '请先登录或提供 API 令牌。',
     forbiddenRole: (role: string) => `权限不足：此功能需要${role}角色，请联系管理员。`,
-    cityWideOnly: 'SQL 控制台只对全市范围的用户开放。',
+    cityWideOnly: (what: string) => `${what}只对全市范围的用户开放。`,
     csrf: '请求缺少有效的安全令牌，请刷新页面后重试。',
     invalidToken: 'API 令牌无效或已被撤销。',
   },
