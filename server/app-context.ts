@@ -6,6 +6,14 @@ import type { GenerationCache } from './cache.ts';
 import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
 import type { WarehouseHolder } from './warehouse.ts';
+import type { EditionReader } from '../pipelines/editions/store.ts';
+
+/** Monthly editions (issue 13): where they are kept and what the report prints. */
+export interface EditionsContext {
+  reader: EditionReader;
+  /** The issuing office on the monthly report (config.issuingOffice). */
+  issuingOffice: string;
+}
 
 export interface AppContext {
   warehouse: WarehouseHolder;
@@ -17,6 +25,10 @@ export interface AppContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (pipelines/run/journal.ts); null: the history is audit.runs alone. */
   runJournalDir: string | null;
+  /** DATA_DIR/editions; null: this app serves no editions (the edition routes answer 404). */
+  editions: EditionsContext | null;
+  /** The clock of the pages (a month not over is partial) and of editions taken by POST; tests fix it. */
+  now: () => Date;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

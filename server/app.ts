@@ -16,6 +16,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { registerAssets } from './routes/assets.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIndicatorsApi } from './routes/indicators.ts';
+import { registerEditionsApi } from './editions/routes.ts';
+import { EditionReader } from '../pipelines/editions/store.ts';
 import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
@@ -38,6 +40,10 @@ export interface AppOptions {
    * `req.scope` (or refuses). Default: every request is a city-wide admin.
    */
   authenticate?: RequestHandler;
+  /** DATA_DIR/editions and the issuing office: the monthly editions (issue 13); off when unset. */
+  editions?: { dir: string; issuingOffice?: string };
+  /** The clock of the pages and of editions taken by POST (default: the machine's). */
+  now?: () => Date;
   /** More route modules, registered after authentication and before the pages. */
   routes?: RouteModule[];
 }
@@ -57,6 +63,8 @@ export function createApp(options: AppOptions): express.Express {
     pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
     staleAfterDays: options.staleAfterDays ?? 45,
     runJournalDir: options.runJournalDir ?? null,
+    editions: options.editions ? { reader: new EditionReader(options.editions.dir), issuingOffice: options.editions.issuingOffice ?? '丽水市司法局' } : null,
+    now: options.now ?? (() => new Date()),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -71,7 +79,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate ?? everyoneIsCityAdmin);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerEditionsApi, registerRejectsApi, registerRunsApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 

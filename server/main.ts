@@ -12,6 +12,8 @@ import { createConsoleService } from './console/routes.ts';
 import { consoleLogger } from './log.ts';
 import { PdfRenderer } from './pdf.ts';
 import { createRefreshService } from './refresh/service.ts';
+import { startEditionSchedule } from './editions/schedule.ts';
+import { editionsDirFor } from '../pipelines/editions/store.ts';
 import { WarehouseHolder } from './warehouse.ts';
 
 const log = consoleLogger;
@@ -24,6 +26,19 @@ await ensureInitialAdmin(config, (message) => console.log(message));
 const auth = createAuth({ usersFile: config.usersFile, tls: config.tls });
 const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message }));
 const refresh = createRefreshService({ config, log, warehouse });
+const editionsDir = editionsDirFor(config.dataDir);
+const editionSchedule = config.editionScheduleEnabled
+  ? startEditionSchedule({
+      cron: config.editionCron,
+      timezone: config.editionTimezone,
+      dir: editionsDir,
+      warehouseFile: config.warehouseFile,
+      log,
+      now: () => new Date(),
+      // AUDIT (h-audit): the `edition` event of the audit log (user `schedule`) belongs here.
+      onTaken: () => {},
+    })
+  : null;
 const app = createApp({
   warehouse,
   assets,
@@ -32,6 +47,7 @@ const app = createApp({
   tls: config.tls,
   staleAfterDays: config.staleAfterDays,
   runJournalDir: journalDirFor(config.dataDir),
+  editions: { dir: editionsDir, issuingOffice: config.issuingOffice },
   authenticate: auth.router,
   routes: [sqlConsole.routes, refresh.routes],
 });
@@ -47,6 +63,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info('shutting down', { signal });
   // No new ticks; a running refresh child gets SIGTERM (it abandons cleanly before publishing,
   // or finishes archiving after) and is waited for, while the server still answers.
+  await editionSchedule?.stop();
   await refresh.stop();
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,6 +11,7 @@ import { dataTable } from '../components.ts';
 import { formatDate, formatNumber, formatScore } from '../format.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhEditions } from '../i18n/zh-editions.ts';
 import { indicatorTable, indicatorTile, statusCell } from '../indicator-views.ts';
 import { FAVICON } from '../layout.ts';
 import { countyName, pageHref, type PageContext } from '../page.ts';
@@ -84,6 +85,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
       <h1>${title}</h1>
       <p class="report-period">${zh.report.period(year)}</p>
       <p class="report-meta">${options.asOf ? zh.app.asOf(formatDate(options.asOf)) : zh.app.noData}　${zh.report.generatedOn(formatDate(shanghaiToday()))}</p>
+      <p class="report-informal" data-informal><strong>${zhEditions.informal}</strong>　${zhEditions.informalNote}</p>
     </header>
     <h2>${zh.report.summaryHeading}</h2>
     <p class="report-summary">${zh.report.summaryText(count('green'), count('amber'), count('red'))}
@@ -195,7 +197,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>${title}（${zh.report.period(year)}）</title>
+<title>${title}（${zh.report.period(year)}，${zhEditions.informal}）</title>
 <link rel="icon" href="${FAVICON}">
 <style>${raw(options.reportCss)}
 ${raw(pageCss(title))}</style>

@@ -30,6 +30,7 @@ import { pullUrls, type PullResult } from '../sources/http.ts';
 import { listInbox, sha256File } from '../sources/inbox.ts';
 import { openDatabase, queryRows, quoteLiteral, type Database } from '../warehouse/duckdb.ts';
 import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
+import { reviseEditionsAfterPublish } from '../editions/after-publish.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { keepInHistory, publishedRunIdOf, pruneHistory, readPublishedRunId, removeLeftovers } from './history.ts';
 import { acquireRefreshLock } from './lock.ts';
@@ -345,6 +346,8 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
         }
       }
     });
+    // Monthly editions: record what this publish revised (pipelines/editions/after-publish.ts).
+    await reviseEditionsAfterPublish(config, runId, now());
   } catch (error) {
     result.status = 'failed';
     if (error instanceof RunAbandoned || (signal?.aborted && !result.published)) {
