@@ -1,0 +1,265 @@
+// Monthly editions end to end, on real parts: the refresh and rollback commands as child
+// processes, the published DuckDB warehouse, the real app on a port, real Chromium for the PDF.
+// An edition is taken; a later export corrects one case and one staff row; the edition's
+// answers stay byte for byte, the live ones change, and GET /api/revisions lists exactly the
+// figures that changed (worked out here from the live answers before and after) with the files;
+// the edition's report shows them in 修订说明 (HTML and PDF, every PDF page kept as a PNG);
+// `--rebuild` and `npm run rollback` leave editions and revisions as they were. A county user
+// gets their county's rows only. The server's clock is fixed (4 December 2025).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { editionsDirFor } from '../../pipelines/editions/store.ts';
+import type { Config } from '../../pipelines/config.ts';
+import { dataDirWith, putInInbox, runCommand } from '../refresh/harness.ts';
+import { COUNTY, correctionExports, demoExports, folderFingerprint, startEditionServer, type Correction, type EditionServer } from './world.ts';
+
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/report-pages');
+const NOW = new Date('2025-12-04T02:00:00Z');
+
+interface Row {
+  indicator_id: string;
+  period: string;
+  grain: string;
+  unit_code: string;
+  unit_name: string;
+  numerator: number;
+  denominator: number;
+  value: number;
+}
+interface RevisionRow extends Omit<Row, 'numerator' | 'denominator' | 'value' | 'unit_name'> {
+  edition: string;
+  county_code: string | null;
+  old_numerator: number | null;
+  old_denominator: number | null;
+  old_value: number | null;
+  new_numerator: number | null;
+  new_denominator: number | null;
+  new_value: number | null;
+  run_id: string;
+  files: string[];
+}
+
+let config: Config;
+let server: EditionServer;
+let correction: Correction;
+let editionsDir: string;
+const saved: Record<string, Buffer> = {};
+let liveBefore: Row[];
+let countyLiveBefore: Row[];
+let revisions: RevisionRow[];
+
+const key = (r: Pick<Row, 'indicator_id' | 'period' | 'grain' | 'unit_code'>) => `${r.indicator_id}|${r.period}|${r.grain}|${r.unit_code}`;
+const rowsOf = (body: Buffer) => (JSON.parse(body.toString('utf8')) as { rows: Row[] }).rows;
+
+async function ok(pathAndQuery: string, who: 'admin' | 'viewer' | 'county' = 'viewer', headers: Record<string, string> = {}): Promise<Buffer> {
+  const answer = await server.get(pathAndQuery, who, headers);
+  if (answer.status !== 200) throw new Error(`${pathAndQuery}: ${answer.status} ${answer.body.toString('utf8').slice(0, 300)}`);
+  return answer.body;
+}
+
+/** Waits until the server has opened a warehouse newer than generation `before`. */
+async function newGeneration(before: number | null): Promise<void> {
+  const until = Date.now() + 30_000;
+  while (server.warehouse.generation === before) {
+    if (Date.now() > until) throw new Error('the server did not open the new warehouse');
+    await server.warehouse.reload();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function refresh(args: string[] = []): Promise<void> {
+  const before = server.warehouse.generation;
+  const run = await runCommand('pipelines/cli/refresh.ts', args, config.dataDir);
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  await newGeneration(before);
+}
+
+const EDITION_ANSWERS = ['/api/indicators?edition=2025-11', '/api/indicators?edition=2025-11&format=csv', '/api/indicators?edition=2025-11&grain=county&indicator=reform_index'];
+
+beforeAll(async () => {
+  ({ config } = await dataDirWith({ editionScheduleEnabled: false }));
+  editionsDir = editionsDirFor(config.dataDir);
+  const demo = await demoExports();
+  correction = await correctionExports(demo);
+  putInInbox(config, demo);
+  const first = await runCommand('pipelines/cli/refresh.ts', [], config.dataDir);
+  expect(first.code, first.stderr).toBe(0);
+  server = await startEditionServer(config, NOW);
+});
+
+afterAll(async () => {
+  await server?.close();
+  if (config) rmSync(config.dataDir, { recursive: true, force: true });
+});
+
+describe('monthly editions', () => {
+  it('an admin takes the edition once; it is listed, kept owner-only, and refused a second time', async () => {
+    expect((await server.post('/api/editions', { edition: '2025-11' }, 'viewer')).status).toBe(403);
+    const bad = await server.post('/api/editions', { edition: '2025-13' });
+    expect(bad.status).toBe(400);
+    const taken = await server.post('/api/editions', { edition: '2025-11' });
+    expect(taken.status, JSON.stringify(taken.json)).toBe(201);
+    const health = JSON.parse((await ok('/api/health')).toString('utf8')) as { warehouse: { as_of: string; last_run: { run_id: string } } };
+    expect(taken.json).toMatchObject({ edition: '2025-11', run_id: health.warehouse.last_run.run_id, as_of: health.warehouse.as_of, taken_by: 'chief', taken_at: NOW.toISOString() });
+    const again = await server.post('/api/editions', { edition: '2025-11' });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ error: { code: 'edition_exists' } });
+    const list = JSON.parse((await ok('/api/editions')).toString('utf8')) as { edition: string }[];
+    expect(list.map((e) => e.edition)).toEqual(['2025-11']);
+    for (const name of readdirSync(editionsDir)) expect(statSync(path.join(editionsDir, name)).mode & 0o777, name).toBe(0o600);
+  });
+
+  it('answers from the frozen rows: at first the live answer, in JSON, CSV and Arrow; unknown editions are 404', async () => {
+    const edition = await ok('/api/indicators?edition=2025-11');
+    const live = await ok('/api/indicators');
+    expect(edition.equals(live)).toBe(true);
+    liveBefore = rowsOf(live);
+    expect(liveBefore.length).toBeGreaterThan(100);
+    for (const q of EDITION_ANSWERS) saved[q] = await ok(q);
+    saved.arrow = await ok('/api/indicators?edition=2025-11', 'viewer', { accept: 'application/vnd.apache.arrow.stream' });
+    expect(tableFromIPC(saved.arrow).numRows).toBe(liveBefore.length);
+    expect(saved['/api/indicators?edition=2025-11&format=csv']!.toString('utf8')).toContain('indicator_id,period,grain,unit_code');
+    expect((await server.get('/api/indicators?edition=2024-01')).status).toBe(404);
+    expect((await server.get('/api/indicators?edition=2024-1')).status).toBe(400);
+  });
+
+  it('a county user gets their county (and the city) only, as from the live warehouse', async () => {
+    const county = rowsOf(await ok('/api/indicators?edition=2025-11', 'county'));
+    countyLiveBefore = rowsOf(await ok('/api/indicators', 'county'));
+    expect(county).toEqual(countyLiveBefore);
+    expect(county.length).toBeLessThan(liveBefore.length);
+    for (const row of county) expect(row.grain === 'city' || row.unit_code.includes(COUNTY), key(row)).toBe(true);
+    expect(county.some((r) => r.grain === 'office')).toBe(true);
+  });
+
+  it('a later export that corrects a case and a staff row: the edition stays byte for byte, GET /api/revisions lists exactly what changed', async () => {
+    const parquetBefore = folderFingerprint(editionsDir);
+    putInInbox(config, correction.files);
+    await refresh();
+    for (const q of EDITION_ANSWERS) expect((await ok(q)).equals(saved[q]!), q).toBe(true);
+    expect((await ok('/api/indicators?edition=2025-11', 'viewer', { accept: 'application/vnd.apache.arrow.stream' })).equals(saved.arrow!)).toBe(true);
+    const parquetAfter = folderFingerprint(editionsDir);
+    for (const [name, hash] of Object.entries(parquetBefore)) expect(parquetAfter[name], name).toBe(hash);
+
+    const liveAfter = rowsOf(await ok('/api/indicators'));
+    const before = new Map(liveBefore.map((r) => [key(r), r]));
+    const after = new Map(liveAfter.map((r) => [key(r), r]));
+    const moved = (a: Row | undefined, b: Row | undefined) =>
+      !a || !b || Math.abs(a.numerator - b.numerator) > 1e-9 || Math.abs(a.denominator - b.denominator) > 1e-9 || Math.abs(a.value - b.value) > 1e-9;
+    const expected = [...new Set([...before.keys(), ...after.keys()])].filter((k) => moved(before.get(k), after.get(k))).sort();
+    expect(expected.some((k) => k.startsWith('mediation_success_rate|'))).toBe(true);
+    expect(expected.some((k) => k.startsWith('public_lawyer_coverage|'))).toBe(true);
+
+    revisions = JSON.parse((await ok('/api/revisions?edition=2025-11')).toString('utf8')) as RevisionRow[];
+    expect(revisions.map(key).sort()).toEqual(expected);
+    const runId = (JSON.parse((await ok('/api/health')).toString('utf8')) as { warehouse: { last_run: { run_id: string } } }).warehouse.last_run.run_id;
+    for (const r of revisions) {
+      const was = before.get(key(r));
+      const now = after.get(key(r));
+      expect([r.old_numerator, r.old_denominator, r.old_value], key(r)).toEqual(was ? [was.numerator, was.denominator, was.value] : [null, null, null]);
+      expect([r.new_numerator, r.new_denominator, r.new_value], key(r)).toEqual(now ? [now.numerator, now.denominator, now.value] : [null, null, null]);
+      expect(r.edition).toBe('2025-11');
+      expect(r.run_id).toBe(runId);
+      expect([...r.files].sort()).toEqual(['cases_20251203.csv', 'offices_20251203.csv', 'staff_20251203.csv']);
+    }
+
+    // a county user: the revisions of their county's units, no other
+    const county = JSON.parse((await ok('/api/revisions?edition=2025-11', 'county')).toString('utf8')) as RevisionRow[];
+    const countyUnits = new Set(countyLiveBefore.filter((r) => r.grain !== 'city').map(key));
+    expect(county.map(key).sort()).toEqual(revisions.map(key).filter((k) => countyUnits.has(k)).sort());
+  });
+
+  it('the edition report shows the title, the issue number, the ranking and the revisions in 修订说明; the live report is marked 非正式', async () => {
+    const page = (await ok('/report?edition=2025-11')).toString('utf8');
+    expect(page).toContain('丽水市司法所综合改革监测月报（2025年11月）');
+    expect(page).toContain('2025年第 11 期');
+    expect(page).toContain('丽水市司法局');
+    expect(page).toContain('id="edition-ranking"');
+    expect(page).toContain('修订说明');
+    const revisionRows = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)">/g)].map((m) => `${m[1]}|${m[2]}`);
+    expect(revisionRows.sort()).toEqual(revisions.map((r) => `${r.indicator_id}|${r.unit_code}`).sort());
+    expect(page).toContain('cases_20251203.csv');
+    expect(page).not.toContain('非正式');
+    expect((await ok('/report')).toString('utf8')).toContain('非正式');
+
+    const county = (await ok('/report?edition=2025-11', 'county')).toString('utf8');
+    expect(county).toContain('莲都区');
+    for (const other of ['青田县', '缙云县', '遂昌县', '松阳县', '云和县', '庆元县', '景宁畲族自治县', '龙泉市']) expect(county, other).not.toContain(other);
+    expect(county).not.toContain('id="edition-ranking"');
+  });
+
+  it('the PDF (real Chromium): pdftotext finds title, issue number, ranking and 修订说明; every page kept as a PNG, none half empty but the last', async () => {
+    const pdf = await ok('/report.pdf?edition=2025-11');
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const pdfFile = path.join(ARTIFACTS, 'edition-2025-11.pdf');
+    writeFileSync(pdfFile, pdf);
+    // the 22 pt title wraps within the 156 mm text block: compare without white space
+    const text = execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(text).toContain('丽水市司法所综合改革监测月报（2025年11月）');
+    expect(text).toContain('2025年第11期');
+    expect(text).toContain('丽水市司法局');
+    expect(text).toContain('改革指数排名');
+    const ranking = [...(await ok('/report?edition=2025-11')).toString('utf8').matchAll(/<tr data-county="\d+"><td class="er-num">(\d+)<\/td><th>([^<]+)<\/th>/g)].map((m) => `${m[1]}${m[2]}`);
+    expect(ranking.length).toBeGreaterThan(1);
+    for (const line of ranking) expect(text, line).toContain(line);
+    expect(text).toContain('修订说明');
+    expect(text).toContain('cases_20251203.csv');
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let page = 1; page <= pages; page++) expect(text).toContain(`第${page}页/共${pages}页`);
+    execFileSync('pdftoppm', ['-r', '40', '-png', pdfFile, path.join(ARTIFACTS, 'page')]);
+    expect(readdirSync(ARTIFACTS).filter((n) => n.endsWith('.png'))).toHaveLength(pages);
+    // the lowest ink of every page but the last reaches past half of the text block
+    execFileSync('pdftoppm', ['-r', '20', '-gray', pdfFile, path.join(ARTIFACTS, 'gray')]);
+    const grays = readdirSync(ARTIFACTS).filter((n) => n.startsWith('gray')).sort();
+    for (const name of grays.slice(0, -1)) {
+      const fill = textBlockFill(readFileSync(path.join(ARTIFACTS, name)));
+      expect(fill, name).toBeGreaterThan(0.5);
+    }
+    for (const name of grays) rmSync(path.join(ARTIFACTS, name));
+  });
+
+  it('--rebuild and npm run rollback leave the editions and the revisions intact', async () => {
+    const fingerprint = folderFingerprint(editionsDir);
+    expect(Object.keys(fingerprint)).toContain('revisions.jsonl');
+    const revisionsBody = await ok('/api/revisions?edition=2025-11');
+    await refresh(['--rebuild']);
+    expect(JSON.parse((await ok('/api/revisions?edition=2025-11')).toString('utf8'))).toEqual(JSON.parse(revisionsBody.toString('utf8')));
+    expect(folderFingerprint(editionsDir)).toEqual(fingerprint);
+    for (const q of EDITION_ANSWERS) expect((await ok(q)).equals(saved[q]!), q).toBe(true);
+    const before = server.warehouse.generation;
+    const rollback = await runCommand('pipelines/cli/rollback.ts', [], config.dataDir);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    await newGeneration(before);
+    expect(folderFingerprint(editionsDir)).toEqual(fingerprint);
+    for (const q of EDITION_ANSWERS) expect((await ok(q)).equals(saved[q]!), q).toBe(true);
+    expect((await ok('/api/revisions?edition=2025-11')).equals(revisionsBody)).toBe(true);
+  });
+});
+
+/**
+ * How far down the GB/T 9704 text block (top 37 mm to bottom 35 mm of 297 mm) a page's lowest
+ * ink reaches, 0..1, from a binary PGM (P5) of the page.
+ */
+function textBlockFill(pgm: Buffer): number {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'))!;
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  const data = pgm.subarray(header[0].length);
+  const top = Math.floor((37 / 297) * height);
+  const bottom = Math.floor(((297 - 35) / 297) * height);
+  let lowest = top;
+  for (let y = top; y < bottom; y++) {
+    for (let x = 0; x < width; x++) {
+      if (data[y * width + x]! < 200) {
+        lowest = y;
+        break;
+      }
+    }
+  }
+  return (lowest - top) / (bottom - top);
+}
