@@ -96,7 +96,8 @@ function revisionsSection(heading: string, input: EditionReportInput, names: Map
     revisions.length === 0
       ? html`<p class="er-text">${zhEditions.noRevisions}</p>`
       : html`<p class="er-note">${zhEditions.revisionsIntro}</p>
-  <table class="er-table" id="edition-revisions">
+  <table class="er-table er-revisions" id="edition-revisions">
+    <colgroup><col style="width:13%"><col style="width:17%"><col style="width:13%"><col style="width:8%"><col style="width:16%"><col style="width:16%"><col style="width:17%"></colgroup>
     <thead><tr><th>${zhEditions.columns.edition}</th><th>${zhEditions.columns.indicator}</th><th>${zhEditions.columns.unit}</th><th>${zhEditions.columns.period}</th><th>${zhEditions.columns.oldValue}</th><th>${zhEditions.columns.newValue}</th><th>${zhEditions.columns.cause}</th></tr></thead>
     <tbody>${revisions.map(
       (r) => html`<tr data-indicator="${r.indicator_id}" data-unit="${r.unit_code}">
@@ -134,7 +135,7 @@ export function renderEditionReport(input: EditionReportInput): string {
       <p class="er-issue">${zhEditions.issueNumber(yearNumber, month)}</p>
       <p class="er-issuer"><span>${zhEditions.issuedBy(input.issuingOffice)}</span><span>${zhEditions.takenOn(formatDate(manifest.taken_at.slice(0, 10)))}</span></p>
     </header>
-    <h1 class="er-title">${title}</h1>
+    <h1 class="er-title">${zhEditions.masthead}<br>（${yearNumber}年${month}月）</h1>
     <p class="er-meta">${zhEditions.asOf(formatDate(manifest.as_of))}　${zhEditions.issueShort(month)}</p>`;
 
   let body: SafeHtml;
@@ -160,8 +161,10 @@ export function renderEditionReport(input: EditionReportInput): string {
     const previousYear = input.previous ? reportYear(input.previous.manifest.edition, input.previous.rows) : undefined;
     const previousRanking = input.previous && previousYear ? rankCounties(input.previous.rows, previousYear, targeted) : [];
     const previousOf = (code: string) => previousRanking.find((c) => c.code === code);
-    const leaders = ranking.slice(0, 2).map((c) => c.name).join('、');
-    const laggards = ranking.slice(-2).map((c) => c.name).join('、');
+    // two at each end when there are enough counties to keep the ends apart
+    const ends = ranking.length >= 4 ? 2 : 1;
+    const leaders = ranking.slice(0, ends).map((c) => c.name).join('、');
+    const laggards = ranking.slice(-ends).map((c) => c.name).join('、');
     const deltas = ranking
       .map((c) => ({ c, delta: previousOf(c.code) ? c.index - previousOf(c.code)!.index : undefined }))
       .filter((d): d is { c: CountyScore; delta: number } => d.delta !== undefined);
