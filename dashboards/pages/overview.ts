@@ -9,12 +9,13 @@ import { html } from '../html.ts';
 import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
-import { indicatorValues } from '../queries/marts.ts';
+import { figures } from '../queries/frozen.ts';
 
 
 export const overviewPage: Page = {
   id: 'overview',
   path: '/',
+  offersEdition: true,
   async render(ctx: PageContext) {
     const year = ctx.filters.year;
     if (ctx.filters.county && ctx.scope.countyCode === null) {
@@ -22,8 +23,8 @@ export const overviewPage: Page = {
     }
     const scopeCounty = ctx.scope.countyCode;
     const [cityRows, countyRows] = await Promise.all([
-      indicatorValues(ctx.db, { grain: 'city', county: null }),
-      indicatorValues(ctx.db, { grain: 'county', county: scopeCounty }),
+      figures(ctx, { grain: 'city', county: null }),
+      figures(ctx, { grain: 'county', county: scopeCounty }),
     ]);
     const targeted = ctx.catalog.filter((c) => c.is_targeted);
     const previousYear = ctx.years[ctx.years.indexOf(year) - 1];

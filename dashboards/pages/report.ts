@@ -12,6 +12,7 @@ import { formatDate, formatNumber, formatScore } from '../format.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
 import { zhEditions } from '../i18n/zh-editions.ts';
+import { markPartialMonth } from '../charts/partial.ts';
 import { indicatorTable, indicatorTile, statusCell } from '../indicator-views.ts';
 import { FAVICON } from '../layout.ts';
 import { countyName, pageHref, type PageContext } from '../page.ts';
@@ -28,11 +29,14 @@ export interface ReportOptions {
   /** report.css, inlined. */
   reportCss: string;
   scriptUrl: string;
+  /** Today in Lishui ('YYYY-MM-DD', the app's clock): the month not over is drawn as partial. */
+  today?: string | null;
 }
 
 const CHART_WIDTH = 680;
 
-function chart(payload: ChartPayload): SafeHtml {
+function chart(payload: ChartPayload, today?: string | null): SafeHtml {
+  if (today) payload = markPartialMonth({ id: 'report', payload, table: { columns: [], rows: [] } }, today).payload;
   return html`<figure class="report-chart"><figcaption>${payload.title}</figcaption>${legendHtml(legendItems(payload))}${raw(renderChartSvg(payload))}</figure>`;
 }
 
@@ -175,7 +179,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
       width: CHART_WIDTH,
       data: monthly.map((m) => ({ month: m.month, line: m.business_line, count: m.received })),
       options: { lines, months, yLabel: zh.cases.columns.received },
-    })}
+    }, options.today)}
     ${chart({
       kind: 'bars',
       title: county ? zh.training.complianceTitleOffices(unitName) : zh.training.complianceTitle,

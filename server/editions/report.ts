@@ -8,7 +8,7 @@ import { readRevisions } from '../../pipelines/editions/revisions.ts';
 import type { EditionManifest } from '../../pipelines/editions/store.ts';
 import type { AppContext } from '../app-context.ts';
 import { scopeOf } from '../scope.ts';
-import { frozenValues } from './frozen-values.ts';
+import { frozenValues } from '../../dashboards/queries/frozen.ts';
 import { readerOf } from './routes.ts';
 
 export async function editionReportHtml(app: AppContext, req: Request, manifest: EditionManifest, forPdf: boolean): Promise<string> {

@@ -11,7 +11,7 @@ import { GRAIN, INDICATOR, UNIT, queryParam, yearParam } from '../http/params.ts
 import { sendTable } from '../http/table-response.ts';
 import { scopeOf } from '../scope.ts';
 import { readerOf, requestedEdition } from '../editions/routes.ts';
-import { frozenValues } from '../editions/frozen-values.ts';
+import { frozenValues } from '../../dashboards/queries/frozen.ts';
 
 /** The contract's columns in the contract's order, typed as DuckDB types them. */
 export const INDICATOR_COLUMNS: TableColumn[] = Object.entries(MART_TABLES.indicator_values).map(([name, spec]) => ({

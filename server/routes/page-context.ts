@@ -9,6 +9,8 @@ import type { AppContext } from '../app-context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { countyParam, yearParam } from '../http/params.ts';
 import { scopeOf } from '../scope.ts';
+import { requestedEdition } from '../editions/routes.ts';
+import { shanghaiDate } from '../../dashboards/charts/partial.ts';
 import type { WarehouseSession } from '../warehouse.ts';
 
 export interface RequestedFilters {
@@ -57,6 +59,8 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
   } else if (county !== null && !allCounties.some((c) => c.code === county)) {
     throw notFound(zh.errors.unitNotFound);
   }
+  const editionManifest = await requestedEdition(req, app.editions?.reader ?? null);
+  const edition = editionManifest ? { manifest: editionManifest, rows: (await app.editions!.reader.rows(editionManifest.edition)) ?? [] } : null;
   return {
     db: session.db,
     connection: session.connection,
@@ -68,5 +72,8 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
     staleAfterDays: app.staleAfterDays,
     runJournalDir: app.runJournalDir,
     asOf: meta.asOfByYear.get(year) ?? null,
+    edition,
+    editions: app.editions ? (await app.editions.reader.list()).map((m) => m.edition) : [],
+    today: shanghaiDate(app.now()),
   };
 }

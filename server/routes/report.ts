@@ -15,9 +15,9 @@ async function reportHtml(app: AppContext, req: Request, forPdf: boolean): Promi
   if (edition) return editionReportHtml(app, req, edition, forPdf);
   return app.warehouse.use(async (session) => {
     const ctx = await pageContext(app, session, req, parseFilters(req, 'period'));
-    const key = `report:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.countyCode}:${forPdf}`;
+    const key = `report:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.countyCode}:${forPdf}:${ctx.today}`;
     return app.cache.get(session.generation, key, () =>
-      renderReport({ ...ctx, path: '/report' }, { asOf: ctx.asOf, forPdf, reportCss: app.assets.files.get('report.css')?.body.toString('utf8') ?? '', scriptUrl: app.assets.url('app.js') }),
+      renderReport({ ...ctx, path: '/report' }, { asOf: ctx.asOf, today: ctx.today ?? null, forPdf, reportCss: app.assets.files.get('report.css')?.body.toString('utf8') ?? '', scriptUrl: app.assets.url('app.js') }),
     );
   });
 }

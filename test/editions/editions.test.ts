@@ -18,6 +18,8 @@ import { COUNTY, correctionExports, demoExports, folderFingerprint, startEdition
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/report-pages');
 const NOW = new Date('2025-12-04T02:00:00Z');
+/** The server's clock; a test may move it. */
+let clock = NOW;
 
 interface Row {
   indicator_id: string;
@@ -87,7 +89,7 @@ beforeAll(async () => {
   putInInbox(config, demo);
   const first = await runCommand('pipelines/cli/refresh.ts', [], config.dataDir);
   expect(first.code, first.stderr).toBe(0);
-  server = await startEditionServer(config, NOW);
+  server = await startEditionServer(config, () => clock);
 });
 
 afterAll(async () => {
@@ -170,6 +172,54 @@ describe('monthly editions', () => {
     const county = JSON.parse((await ok('/api/revisions?edition=2025-11', 'county')).toString('utf8')) as RevisionRow[];
     const countyUnits = new Set(countyLiveBefore.filter((r) => r.grain !== 'city').map(key));
     expect(county.map(key).sort()).toEqual(revisions.map(key).filter((k) => countyUnits.has(k)).sort());
+  });
+
+  it('pages: the edition picker, which figures a page shows, a badge on each live figure that differs from the last edition', async () => {
+    const revised = new Set(revisions.map(key));
+    const figuresOn = (page: string) =>
+      [...page.matchAll(/data-indicator="([^"]*)" data-period="([^"]*)" data-grain="([^"]*)" data-unit="([^"]*)" data-value="([^"]*)"( data-edition-differs="[^"]*")?/g)].map((m) => ({
+        key: `${m[1]}|${m[2]}|${m[3]}|${m[4]}`,
+        value: Number(m[5]),
+        badge: m[6] !== undefined,
+      }));
+    const live = (await ok('/?year=2025')).toString('utf8');
+    expect(live).toContain('data-shown="live"');
+    expect(live).toMatch(/<select name="edition"[^>]*>[\s\S]*<option value="2025-11">2025年11月（第 11 期）<\/option>/);
+    const shown = figuresOn(live);
+    for (const f of shown) expect(f.badge, f.key).toBe(revised.has(f.key));
+    // a county page shows every indicator: the revised ones carry the badge, no other
+    const county = revisions.find((r) => r.grain === 'county')!;
+    const countyPage = (await ok(`/county/${county.unit_code}?year=2025`)).toString('utf8');
+    const countyFigures = figuresOn(countyPage);
+    expect(countyFigures.filter((f) => f.badge).length).toBeGreaterThan(0);
+    for (const f of countyFigures) expect(f.badge, f.key).toBe(revised.has(f.key));
+    expect(countyPage).toContain('与第 11 期月报不同');
+
+    const frozen = new Map(liveBefore.map((r) => [key(r), r.value]));
+    const edition = (await ok('/?year=2025&edition=2025-11')).toString('utf8');
+    expect(edition).toContain('data-shown="2025-11"');
+    expect(edition).toContain('2025年11月月报（冻结数据）');
+    const editionFigures = figuresOn(edition);
+    expect(editionFigures.length).toBe(shown.length);
+    for (const f of editionFigures) {
+      expect(f.badge).toBe(false);
+      expect(f.value, f.key).toBe(frozen.get(f.key));
+    }
+    expect((await server.get('/?edition=2025-10')).status).toBe(404);
+  });
+
+  it('charts: the month not over is drawn as partial (截至…), from the server clock', async () => {
+    try {
+      clock = new Date('2025-11-20T04:00:00Z');
+      const during = (await ok('/cases?year=2025')).toString('utf8');
+      expect(during).toContain('截至11月20日');
+      expect(during).toContain('本月尚未结束');
+      clock = NOW;
+      const after = (await ok('/cases?year=2025')).toString('utf8');
+      expect(after).not.toContain('截至11月');
+    } finally {
+      clock = NOW;
+    }
   });
 
   it('the edition report shows the title, the issue number, the ranking and the revisions in 修订说明; the live report is marked 非正式', async () => {

@@ -105,8 +105,8 @@ export interface EditionServer {
 
 export const COUNTY = '331102';
 
-/** The real app over DATA_DIR's warehouse, as `npm start` wires it, with a fixed clock. */
-export async function startEditionServer(config: Config, now: Date): Promise<EditionServer> {
+/** The real app over DATA_DIR's warehouse, as `npm start` wires it, on the test's clock. */
+export async function startEditionServer(config: Config, now: () => Date): Promise<EditionServer> {
   const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, threads: 1 });
   const auth = createAuth({ usersFile: config.usersFile, tls: false });
   const tokens = {
@@ -121,7 +121,7 @@ export async function startEditionServer(config: Config, now: Date): Promise<Edi
     pdf,
     authenticate: auth.router,
     editions: { dir: editionsDirFor(config.dataDir), issuingOffice: config.issuingOffice },
-    now: () => now,
+    now,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
