@@ -12,18 +12,19 @@ import { loadConfig } from '../config.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
-import { runRefresh, type PausePoint, type RunTrigger } from '../run/refresh.ts';
+import { runRefresh } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
+import { RUN_ID_PATTERN, RUN_TRIGGERS, type PausePoint, type RunTrigger } from '../run/vocabulary.ts';
+import { writeLake } from '../publish/lake.ts';
 
 const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] [--rebuild]
   --inbox    读取导出文件的收件箱（默认 DATA_DIR/inbox）
   --db       要刷新的仓库文件（默认 DATA_DIR/warehouse/warehouse.duckdb）
   --rebuild  只用归档（DATA_DIR/archive）中的文件重建一个新仓库并发布，不移动任何文件`;
 
-const TRIGGERS: readonly RunTrigger[] = ['cli', 'schedule', 'api'];
+/** `rebuild` is not a --trigger: --rebuild is the command for it. */
+const TRIGGERS: readonly RunTrigger[] = RUN_TRIGGERS.filter((t) => t !== 'rebuild');
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-/** The form of newRunId (run/refresh.ts): it names files, so nothing else is taken. */
-const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
 async function main(): Promise<number> {
   let values: { inbox?: string; db?: string; trigger?: string; rebuild?: boolean; help?: boolean };
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
     }));
     if (values.trigger !== undefined && !TRIGGERS.includes(values.trigger as RunTrigger)) throw new Error(`--trigger 只能是 ${TRIGGERS.join('、')}`);
     // Internal: the server names its child's run up front (REFRESH_RUN_ID), to answer at once.
-    if (process.env.REFRESH_RUN_ID !== undefined && !RUN_ID.test(process.env.REFRESH_RUN_ID)) throw new Error(`REFRESH_RUN_ID 无效：${process.env.REFRESH_RUN_ID}`);
+    if (process.env.REFRESH_RUN_ID !== undefined && !RUN_ID_PATTERN.test(process.env.REFRESH_RUN_ID)) throw new Error(`REFRESH_RUN_ID 无效：${process.env.REFRESH_RUN_ID}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -100,8 +101,20 @@ async function main(): Promise<number> {
   process.stdout.write(`${formatSummary(result)}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
+  if (result.published && config.lakeDir) await exportLake(config.warehouseFile, config.lakeDir, config);
   if (result.published) return 0;
   return result.abandoned && stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? 1) : 1;
+}
+
+/** The lake (pipelines/publish/lake.ts) after a publish; a failure is reported, the publish stands. */
+async function exportLake(warehouseFile: string, lakeDir: string, limits: { duckdbMemoryLimit: string; duckdbThreads: number }): Promise<void> {
+  try {
+    const result = await writeLake({ warehouseFile, lakeDir, memoryLimit: limits.duckdbMemoryLimit, threads: limits.duckdbThreads });
+    if (result.written) process.stdout.write(`数据湖：已写入 ${lakeDir}（运行 ${result.manifest.run_id}，${result.manifest.tables.length} 张表）\n`);
+    else process.stdout.write(`数据湖：未写入（${result.reason}）\n`);
+  } catch (error) {
+    process.stderr.write(`数据湖写入失败（仓库已发布，不受影响）：${(error as Error).message}\n`);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // publishes while the figures are read and the revision step of a refresh never runs meanwhile.
 import { publishedRunIdOf } from '../run/history.ts';
 import { acquireRefreshLock, type LockInfo } from '../run/lock.ts';
-import type { RunTrigger } from '../run/refresh.ts';
+import type { RunTrigger } from '../run/vocabulary.ts';
 import { takeEdition, type EditionManifest } from './store.ts';
 
 export interface TakeLockedOptions {

@@ -8,7 +8,7 @@ import { MART_TABLES } from '../../pipelines/warehouse/schema.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ColumnType, TableColumn } from '../http/arrow.ts';
 import { GRAIN, INDICATOR, UNIT, queryParam, yearParam } from '../http/params.ts';
-import { sendTable } from '../http/table-response.ts';
+import { sendPreparedTable } from '../http/table-response.ts';
 import { scopeOf } from '../scope.ts';
 import { readerOf, requestedEdition } from '../editions/routes.ts';
 import { frozenValues } from '../../dashboards/queries/frozen.ts';
@@ -29,11 +29,19 @@ export function registerIndicatorsApi(router: Router, app: AppContext): void {
       county: scopeOf(req).countyCode,
     };
     const edition = await requestedEdition(req, app.editions?.reader ?? null);
-    const rows = edition
-      ? frozenValues((await readerOf(app).rows(edition.edition)) ?? [], filter)
-      : await app.warehouse.use((session) =>
-          app.cache.get(session.generation, `api:indicators:${JSON.stringify(filter)}`, () => indicatorValues(session.db, filter)),
-        );
-    sendTable(req, res, INDICATOR_COLUMNS, rows, { fileName: 'indicator_values' });
+    if (edition) {
+      // frozen rows: the same bytes for as long as the edition exists (it is never rewritten)
+      const rows = frozenValues((await readerOf(app).rows(edition.edition)) ?? [], filter);
+      const key = `api:indicators:edition:${edition.edition}:${edition.sha256}:${JSON.stringify(filter)}`;
+      await sendPreparedTable(req, res, INDICATOR_COLUMNS, rows, { fileName: `indicator_values_${edition.edition}`, cache: app.cache, generation: app.warehouse.generation ?? -1, key });
+      return;
+    }
+    const key = `api:indicators:${JSON.stringify(filter)}`;
+    const { rows, generation } = await app.warehouse.use(async (session) => ({
+      rows: await app.cache.get(session.generation, key, () => indicatorValues(session.db, filter)),
+      generation: session.generation,
+    }));
+    // the same filter of the same published file gives the same bytes: prepared once, with an ETag
+    await sendPreparedTable(req, res, INDICATOR_COLUMNS, rows, { fileName: 'indicator_values', cache: app.cache, generation, key });
   });
 }

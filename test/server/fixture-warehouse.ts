@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lishuiTownships, type Township } from '../../pipelines/demo/geography.ts';
 import { openDatabase } from '../../pipelines/warehouse/duckdb.ts';
 import { prepareWarehouse, runDataTests, runModels } from '../../pipelines/models/runner.ts';
 import {
@@ -24,8 +25,10 @@ import {
   type TrainingRow,
 } from '../indicators/core-fixture.ts';
 
+/** The last day of the demo exports behind the server and browser tests. */
+export const FIXTURE_END_DATE = '2025-11-30';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TOWNSHIPS = path.resolve(ROOT, '../shared/reference/lishui_townships.csv');
 
 /** Mulberry32: a tiny seeded generator, so the fixture is the same on every run. */
 function seeded(seed: number): () => number {
@@ -37,20 +40,6 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface Township {
-  countyCode: string;
-  code: string;
-  name: string;
-}
-
-function townships(): Township[] {
-  const lines = readFileSync(TOWNSHIPS, 'utf8').trim().split(/\r?\n/).slice(1);
-  return lines.map((line) => {
-    const [countyCode = '', , code = '', name = ''] = line.split(',');
-    return { countyCode, code, name };
-  });
 }
 
 const SNAPSHOTS = ['2024-12-31', '2025-06-30'] as const;
@@ -69,7 +58,7 @@ export function fixtureCoreData(): CoreData {
   const chance = (p: number) => random() < p;
 
   const byCounty = new Map<string, Township[]>();
-  for (const t of townships()) byCounty.set(t.countyCode, [...(byCounty.get(t.countyCode) ?? []), t]);
+  for (const t of lishuiTownships()) byCounty.set(t.countyCode, [...(byCounty.get(t.countyCode) ?? []), t]);
 
   const offices: OfficeRow[] = [];
   const staff: StaffRow[] = [];
@@ -260,9 +249,10 @@ export async function buildTestWarehouse(dataDir: string, options: { forceFixtur
     const inbox = path.join(dataDir, 'inbox');
     await mkdir(inbox, { recursive: true });
     const demo = (await import(path.join(ROOT, 'pipelines/demo/generate.ts'))) as {
-      generateDemoExports(options: { outDir: string; scale: string }): Promise<unknown>;
+      generateDemoExports(options: { outDir: string; scale: string; endDate: string }): Promise<unknown>;
     };
-    await demo.generateDemoExports({ outDir: inbox, scale: 'tiny' });
+    // A fixed end date: the pages' default year and every figure are the same whatever day the suite runs.
+    await demo.generateDemoExports({ outDir: inbox, scale: 'tiny', endDate: FIXTURE_END_DATE });
     await mkdir(path.dirname(file), { recursive: true });
     await runRefreshCli(inbox, file, dataDir);
     return file;
