@@ -6,6 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editionExists, editionsDirFor, listEditions, manifestFile } from '../../pipelines/editions/store.ts';
 import type { Config } from '../../pipelines/config.ts';
+import { readPublishedRunId } from '../../pipelines/run/history.ts';
+import { journalDirFor, readRunJournals } from '../../pipelines/run/journal.ts';
 import type { Logger } from '../../server/log.ts';
 import { startEditionSchedule, type EditionSchedule } from '../../server/editions/schedule.ts';
 import { dataDirWith, spawnRefresh } from '../refresh/harness.ts';
@@ -61,9 +63,14 @@ describe('the automatic edition', () => {
 
     refresh.process.stdin!.end('\n');
     await refresh.exited;
-    const refreshEnded = Date.now();
     await until(() => editionExists(dir, '2025-11'), 15_000, 'the 2025-11 edition');
-    expect(statSync(manifestFile(dir, '2025-11')).mtimeMs).toBeGreaterThanOrEqual(refreshEnded - 5);
+    // taken after the refresh had finished (its journal's end), from what it published
+    const [journal] = await readRunJournals(journalDirFor(config.dataDir));
+    expect(journal?.finished_at).toBeTruthy();
+    expect(statSync(manifestFile(dir, '2025-11')).mtimeMs).toBeGreaterThanOrEqual(Date.parse(journal!.finished_at!));
+    const [edition] = await listEditions(dir);
+    expect(edition!.run_id).toBe(await readPublishedRunId(config.warehouseFile));
+    if (journal!.published) expect(edition!.run_id).toBe(journal!.run_id);
     const manifest = readFileSync(manifestFile(dir, '2025-11'));
 
     // more ticks of the same period, and a second schedule (another server) beside the first
