@@ -273,6 +273,28 @@ describe('monthly editions', () => {
     for (const name of grays) rmSync(path.join(ARTIFACTS, name));
   });
 
+  it("the next edition's report: the change of rank against the previous edition, and 修订说明 listing the earlier edition's revisions", async () => {
+    expect((await server.post('/api/editions', { edition: '2025-12' })).status).toBe(201);
+    const ranks = async (edition: string) => {
+      const rows = rowsOf(await ok(`/api/indicators?edition=${edition}&grain=county&indicator=reform_index&period=2025`));
+      const sorted = [...rows].sort((a, b) => b.value - a.value || a.unit_code.localeCompare(b.unit_code));
+      return new Map(sorted.map((r, i) => [r.unit_code, i + 1]));
+    };
+    const before = await ranks('2025-11');
+    const now = await ranks('2025-12');
+    const page = (await ok('/report?edition=2025-12')).toString('utf8');
+    expect(page).toContain('2025年第 12 期');
+    const shown = [...page.matchAll(/<tr data-county="(\d+)"><td class="er-num">(\d+)<\/td><th>[^<]+<\/th><td class="er-num">[\d.]+<\/td><td>(?:<span class="er-(?:up|down)">)?([^<]+)/g)];
+    expect(shown.length).toBe(now.size);
+    for (const [, code, rank, change] of shown) {
+      const delta = before.get(code!)! - now.get(code!)!;
+      expect(Number(rank), code).toBe(now.get(code!));
+      expect(change, code).toBe(delta === 0 ? '持平' : delta > 0 ? `↑${delta}` : `↓${-delta}`);
+    }
+    const listed = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)">\s*<th>第 11 期（2025-11）<\/th>/g)].map((m) => `${m[1]}|${m[2]}`);
+    expect(listed.sort()).toEqual(revisions.map((r) => `${r.indicator_id}|${r.unit_code}`).sort());
+  });
+
   it('--rebuild and npm run rollback leave the editions and the revisions intact', async () => {
     const fingerprint = folderFingerprint(editionsDir);
     expect(Object.keys(fingerprint)).toContain('revisions.jsonl');
