@@ -54,6 +54,7 @@ export const zhEditions = {
   revisionsIntro: '以下为此前已印发月报中，因后续加载的数据而发生变化的数字（按原月报列出；原月报数字保持不变）。',
   vanished: '（已删除）',
   appeared: '（新增）',
+  detailNote: '单位：%（综合改革指数为分，满分 100）；红色为未达到目标值。',
   belowTarget: '未达标',
   meetsTarget: '达标',
   page: (x: string, y: string) => `第 ${x} 页 / 共 ${y} 页`,

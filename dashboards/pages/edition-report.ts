@@ -78,10 +78,19 @@ function rankChange(now: number, before: number | undefined): SafeHtml {
   return before > now ? html`<span class="er-up">${zhEditions.up(before - now)}</span>` : html`<span class="er-down">${zhEditions.down(now - before)}</span>`;
 }
 
+/** A value in the indicator table: percent without its sign (the caption says so), the index as a score. */
+function bare(indicatorId: string, value: number): string {
+  return indicatorId === 'reform_index' ? formatIndicator(indicatorId, value) : (value * 100).toFixed(1);
+}
+
 function valueCell(row: IndicatorValue | undefined): SafeHtml {
   if (!row) return html`<td class="er-num">—</td>`;
   const miss = row.meets_target === false;
-  return html`<td class="er-num${miss ? ' er-miss' : ''}">${formatIndicator(row.indicator_id, row.value)}</td>`;
+  return html`<td class="er-num${miss ? ' er-miss' : ''}">${bare(row.indicator_id, row.value)}</td>`;
+}
+
+function targetCell(entry: CatalogEntry): SafeHtml {
+  return html`<td class="er-num">${entry.target === null ? '—' : bare(entry.indicator_id, entry.target)}</td>`;
 }
 
 function figure(indicatorId: string, numerator: number | null, denominator: number | null, value: number | null): string {
@@ -149,10 +158,11 @@ export function renderEditionReport(input: EditionReportInput): string {
       <p class="er-text">${zhEditions.summaryCounty(county.name, met, targetedCatalog.length, cityMet)}</p>
       ${index && cityIndex ? html`<p class="er-text">${zhEditions.countyIndexLine(county.name, formatIndicator('reform_index', index.value), formatIndicator('reform_index', cityIndex.value))}</p>` : ''}
       <h2>${zhEditions.countyDetailHeading}</h2>
-      <table class="er-table" id="edition-detail">
+      <p class="er-note">${zhEditions.detailNote}</p>
+      <table class="er-table er-detail" id="edition-detail">
         <thead><tr><th>${zhEditions.columns.indicator}</th><th>${zhEditions.columns.target}</th><th>${shortCountyName(county.name)}</th><th>${zhEditions.columns.city}</th></tr></thead>
         <tbody>${catalog.map(
-          (c) => html`<tr><th>${c.name_zh}</th><td class="er-num">${c.target === null ? '—' : formatIndicator(c.indicator_id, c.target)}</td>${valueCell(mineOf(c.indicator_id))}${valueCell(cityOf(c.indicator_id))}</tr>`,
+          (c) => html`<tr><th>${c.name_zh}</th>${targetCell(c)}${valueCell(mineOf(c.indicator_id))}${valueCell(cityOf(c.indicator_id))}</tr>`,
         )}</tbody>
       </table>
       ${revisionsSection(zhEditions.countyRevisionsHeading, input, names)}`;
@@ -189,12 +199,12 @@ export function renderEditionReport(input: EditionReportInput): string {
       <p class="er-text">${fastest.length > 0 ? zhEditions.fastestLine(fastest.map((d) => `${d.c.name}（较上期上升 ${formatIndicator('reform_index', d.delta)}）`).join('、')) : input.previous ? zhEditions.noneFastest : zhEditions.fastestLine(zhEditions.noPrevious)}</p>
       <p class="er-text">${zhEditions.attentionLine([...attention.values()].join('、') || '—')}</p>
       <h2>${zhEditions.detailHeading}</h2>
-      <p class="er-note">红色数字为未达到目标值。</p>
-      <table class="er-table" id="edition-detail">
+      <p class="er-note">${zhEditions.detailNote}</p>
+      <table class="er-table er-detail" id="edition-detail">
         <thead><tr><th>${zhEditions.columns.indicator}</th><th>${zhEditions.columns.target}</th>${counties.map((c) => html`<th>${shortCountyName(c.name)}</th>`)}<th>${zhEditions.columns.city}</th></tr></thead>
         <tbody>${catalog.map((c) => {
           const of = (code: string) => ofYear.find((r) => r.grain === 'county' && r.unit_code === code && r.indicator_id === c.indicator_id);
-          return html`<tr><th>${c.name_zh}</th><td class="er-num">${c.target === null ? '—' : formatIndicator(c.indicator_id, c.target)}</td>${counties.map((county) => valueCell(of(county.code)))}${valueCell(cityOf(c.indicator_id))}</tr>`;
+          return html`<tr><th>${c.name_zh}</th>${targetCell(c)}${counties.map((county) => valueCell(of(county.code)))}${valueCell(cityOf(c.indicator_id))}</tr>`;
         })}</tbody>
       </table>
       ${revisionsSection(zhEditions.revisionsHeading, input, names)}`;
