@@ -7,11 +7,12 @@
 // `--rebuild` and `npm run rollback` leave editions and revisions as they were. A county user
 // gets their county's rows only. The server's clock is fixed (4 December 2025).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editionsDirFor } from '../../pipelines/editions/store.ts';
+import { acquireRefreshLock } from '../../pipelines/run/lock.ts';
 import type { Config } from '../../pipelines/config.ts';
 import { dataDirWith, putInInbox, runCommand } from '../refresh/harness.ts';
 import { COUNTY, correctionExports, demoExports, folderFingerprint, startEditionServer, type Correction, type EditionServer } from './world.ts';
@@ -106,6 +107,16 @@ describe('monthly editions', () => {
     expect(taken.status, JSON.stringify(taken.json)).toBe(201);
     const health = JSON.parse((await ok('/api/health')).toString('utf8')) as { warehouse: { as_of: string; last_run: { run_id: string } } };
     expect(taken.json).toMatchObject({ edition: '2025-11', run_id: health.warehouse.last_run.run_id, as_of: health.warehouse.as_of, taken_by: 'chief', taken_at: NOW.toISOString() });
+    // while a refresh holds the lock, no edition is taken
+    const lock = await acquireRefreshLock(config.warehouseFile, { trigger: 'cli' });
+    try {
+      const busy = await server.post('/api/editions', { edition: '2025-10' });
+      expect(busy.status).toBe(409);
+      expect(busy.json).toMatchObject({ error: { code: 'refresh_running' } });
+    } finally {
+      await lock.release();
+    }
+    expect(existsSync(path.join(editionsDir, '2025-10.json'))).toBe(false);
     const again = await server.post('/api/editions', { edition: '2025-11' });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ error: { code: 'edition_exists' } });

@@ -10,7 +10,8 @@ import { readPublishedRunId } from '../../pipelines/run/history.ts';
 import { journalDirFor, readRunJournals } from '../../pipelines/run/journal.ts';
 import type { Logger } from '../../server/log.ts';
 import { startEditionSchedule, type EditionSchedule } from '../../server/editions/schedule.ts';
-import { dataDirWith, spawnRefresh } from '../refresh/harness.ts';
+import { dataDirWith, runCommand, spawnRefresh } from '../refresh/harness.ts';
+import { acquireRefreshLock } from '../../pipelines/run/lock.ts';
 import { buildFixtureWarehouse } from '../server/fixture-warehouse.ts';
 
 let config: Config;
@@ -52,6 +53,29 @@ afterAll(async () => {
   for (const schedule of schedules) await schedule.stop();
 });
 
+describe('npm run editions', () => {
+  it('takes an edition once (exit 1 the second time), not while a refresh holds the lock (exit 3), and lists them', async () => {
+    const lock = await acquireRefreshLock(config.warehouseFile, { trigger: 'cli' });
+    try {
+      const busy = await runCommand('pipelines/cli/editions.ts', ['take', '--edition', '2025-09'], config.dataDir);
+      expect(busy.code, busy.stderr).toBe(3);
+    } finally {
+      await lock.release();
+    }
+    expect(editionExists(dir, '2025-09')).toBe(false);
+    const take = await runCommand('pipelines/cli/editions.ts', ['take', '--edition', '2025-09', '--by', 'operator'], config.dataDir);
+    expect(take.code, take.stderr).toBe(0);
+    expect(take.stdout).toContain('已生成 2025-09 期月报');
+    const again = await runCommand('pipelines/cli/editions.ts', ['take', '--edition', '2025-09'], config.dataDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('已存在');
+    const list = await runCommand('pipelines/cli/editions.ts', ['list'], config.dataDir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^2025-09\t.*\toperator\t/m);
+    expect((await runCommand('pipelines/cli/editions.ts', ['take', '--edition', '2025-9'], config.dataDir)).code).toBe(2);
+  });
+});
+
 describe('the automatic edition', () => {
   it('waits for a running refresh, then takes the previous month once; never twice; the next month once', async () => {
     const refresh = spawnRefresh(config.dataDir, { pauseAt: 'locked' });
@@ -68,7 +92,7 @@ describe('the automatic edition', () => {
     const [journal] = await readRunJournals(journalDirFor(config.dataDir));
     expect(journal?.finished_at).toBeTruthy();
     expect(statSync(manifestFile(dir, '2025-11')).mtimeMs).toBeGreaterThanOrEqual(Date.parse(journal!.finished_at!));
-    const [edition] = await listEditions(dir);
+    const edition = (await listEditions(dir)).find((e) => e.edition === '2025-11');
     expect(edition!.run_id).toBe(await readPublishedRunId(config.warehouseFile));
     if (journal!.published) expect(edition!.run_id).toBe(journal!.run_id);
     const manifest = readFileSync(manifestFile(dir, '2025-11'));
@@ -76,7 +100,7 @@ describe('the automatic edition', () => {
     // more ticks of the same period, and a second schedule (another server) beside the first
     start();
     await sleep(3500);
-    expect((await listEditions(dir)).map((e) => e.edition)).toEqual(['2025-11']);
+    expect((await listEditions(dir)).map((e) => e.edition)).toEqual(['2025-09', '2025-11']);
     expect(readFileSync(manifestFile(dir, '2025-11')).equals(manifest)).toBe(true);
     expect(taken()).toBe(1);
 
@@ -84,7 +108,7 @@ describe('the automatic edition', () => {
     clock = new Date('2025-12-31T18:30:00Z');
     await until(() => editionExists(dir, '2025-12'), 15_000, 'the 2025-12 edition');
     await sleep(3000);
-    expect((await listEditions(dir)).map((e) => e.edition)).toEqual(['2025-11', '2025-12']);
+    expect((await listEditions(dir)).map((e) => e.edition)).toEqual(['2025-09', '2025-11', '2025-12']);
     expect(taken()).toBe(2);
     expect(logs.filter((l) => l.startsWith('ERROR'))).toEqual([]);
   });
