@@ -144,7 +144,7 @@ export function renderEditionReport(input: EditionReportInput): string {
       <p class="er-issue">${zhEditions.issueNumber(yearNumber, month)}</p>
       <p class="er-issuer"><span>${zhEditions.issuedBy(input.issuingOffice)}</span><span>${zhEditions.takenOn(formatDate(manifest.taken_at.slice(0, 10)))}</span></p>
     </header>
-    <h1 class="er-title">${zhEditions.masthead}<br>（${yearNumber}年${month}月）</h1>
+    <h1 class="er-title">${zhEditions.masthead}<br>${zhEditions.titleMonth(yearNumber, month)}</h1>
     <p class="er-meta">${zhEditions.asOf(formatDate(manifest.as_of))}　${zhEditions.issueShort(month)}</p>`;
 
   let body: SafeHtml;
@@ -181,22 +181,22 @@ export function renderEditionReport(input: EditionReportInput): string {
     const fastest = deltas.filter((d) => d.delta > EPS).sort((a, b) => b.delta - a.delta).slice(0, 2);
     // 需关注: every county whose index fell since the previous edition, and the last of the ranking
     const attention = new Map<string, string>();
-    for (const d of deltas.filter((x) => x.delta < -EPS)) attention.set(d.c.code, `${d.c.name}（较上期下降 ${formatIndicator('reform_index', -d.delta)}）`);
+    for (const d of deltas.filter((x) => x.delta < -EPS)) attention.set(d.c.code, zhEditions.fell(d.c.name, formatIndicator('reform_index', -d.delta)));
     const last = ranking.at(-1);
-    if (last && !attention.has(last.code)) attention.set(last.code, `${last.name}（排名末位，达标 ${last.met} 项）`);
+    if (last && !attention.has(last.code)) attention.set(last.code, zhEditions.lastRanked(last.name, last.met));
     const counties = ranking.map((c) => ({ code: c.code, name: c.name }));
     body = html`<h2>${zhEditions.summaryHeading}</h2>
       <p class="er-text">${zhEditions.summaryCity(cityMet, targetedCatalog.length, year)}${cityIndex ? zhEditions.indexLine(formatIndicator('reform_index', cityIndex.value)) : ''}</p>
       ${ranking.length > 0 ? html`<p class="er-text">${zhEditions.leadLag(leaders, laggards)}</p>` : ''}
       <h2>${zhEditions.rankingHeading}</h2>
       <table class="er-table" id="edition-ranking">
-        <thead><tr><th>${zhEditions.columns.rank}</th><th>${zhEditions.columns.county}</th><th>${zhEditions.columns.index}</th><th>${zhEditions.columns.change}</th><th>${zhEditions.columns.met}（共 ${targetedCatalog.length} 项）</th></tr></thead>
+        <thead><tr><th>${zhEditions.columns.rank}</th><th>${zhEditions.columns.county}</th><th>${zhEditions.columns.index}</th><th>${zhEditions.columns.change}</th><th>${zhEditions.columns.metOf(targetedCatalog.length)}</th></tr></thead>
         <tbody>${ranking.map(
           (c) => html`<tr data-county="${c.code}"><td class="er-num">${c.rank}</td><th>${c.name}</th><td class="er-num">${formatIndicator('reform_index', c.index)}</td><td>${rankChange(c.rank, previousOf(c.code)?.rank)}</td><td class="er-num">${c.met}</td></tr>`,
         )}</tbody>
       </table>
       <h2>${zhEditions.moversHeading}</h2>
-      <p class="er-text">${fastest.length > 0 ? zhEditions.fastestLine(fastest.map((d) => `${d.c.name}（较上期上升 ${formatIndicator('reform_index', d.delta)}）`).join('、')) : input.previous ? zhEditions.noneFastest : zhEditions.fastestLine(zhEditions.noPrevious)}</p>
+      <p class="er-text">${fastest.length > 0 ? zhEditions.fastestLine(fastest.map((d) => zhEditions.rose(d.c.name, formatIndicator('reform_index', d.delta))).join('、')) : input.previous ? zhEditions.noneFastest : zhEditions.fastestLine(zhEditions.noPrevious)}</p>
       <p class="er-text">${zhEditions.attentionLine([...attention.values()].join('、') || '—')}</p>
       <h2>${zhEditions.detailHeading}</h2>
       <p class="er-note">${zhEditions.detailNote}</p>
@@ -213,12 +213,12 @@ export function renderEditionReport(input: EditionReportInput): string {
   const quote = (text: string) => `"${text.replace(/["\\]/g, '')}"`;
   // GB/T 9704: text block 156 mm × 225 mm; the page number sits in the bottom margin
   const pageCss = `@page { size: A4; margin: 37mm 26mm 35mm 28mm;
-  @bottom-center { content: ${quote('第 ')} counter(page) ${quote(' 页 / 共 ')} counter(pages) ${quote(' 页')}; font-size: 12pt; font-family: "Noto Serif CJK SC", serif; } }`;
+  @bottom-center { content: ${quote(zhEditions.pageParts[0])} counter(page) ${quote(zhEditions.pageParts[1])} counter(pages) ${quote(zhEditions.pageParts[2])}; font-size: 12pt; font-family: "Noto Serif CJK SC", serif; } }`;
   const toolbar = input.forPdf
     ? ''
     : html`<nav class="report-toolbar" aria-label="${title}">
-        <a href="/">返回首页</a>
-        <a href="/report.pdf?edition=${edition}">下载 PDF</a>
+        <a href="/">${zhEditions.backHome}</a>
+        <a href="/report.pdf?edition=${edition}">${zhEditions.pdfLink}</a>
       </nav>`;
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
