@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.ts';
 import { editionsDirFor } from '../../pipelines/editions/store.ts';
 import { acquireRefreshLock } from '../../pipelines/run/lock.ts';
 import type { Config } from '../../pipelines/config.ts';
@@ -18,6 +20,7 @@ import { dataDirWith, putInInbox, runCommand } from '../refresh/harness.ts';
 import { COUNTY, correctionExports, demoExports, folderFingerprint, startEditionServer, type Correction, type EditionServer } from './world.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/report-pages');
+const SCREENS = path.resolve(import.meta.dirname, '../../artifacts/editions');
 const NOW = new Date('2025-12-04T02:00:00Z');
 /** The server's clock; a test may move it. */
 let clock = NOW;
@@ -217,6 +220,32 @@ describe('monthly editions', () => {
       expect(f.value, f.key).toBe(frozen.get(f.key));
     }
     expect((await server.get('/?edition=2025-10')).status).toBe(404);
+  });
+
+  it('in Chromium: the picker switches 总览 to the edition, the badge is drawn beside a revised figure (screenshots kept)', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${server.tokens.viewer}` } });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/?year=2025`);
+      expect(await page.locator('.edition-shown').getAttribute('data-shown')).toBe('live');
+      await page.selectOption('select[name="edition"]', '2025-11');
+      await Promise.all([page.waitForURL(/edition=2025-11/), page.locator('.edition-picker button[type="submit"]').click()]);
+      expect(await page.locator('.edition-shown').getAttribute('data-shown')).toBe('2025-11');
+      expect(await page.locator('select[name="edition"]').inputValue()).toBe('2025-11');
+      mkdirSync(SCREENS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENS, 'overview-edition-2025-11.png'), fullPage: false });
+
+      const county = revisions.find((r) => r.grain === 'county')!;
+      await page.goto(`${server.url}/county/${county.unit_code}?year=2025`);
+      const badge = page.locator('[data-edition-differs]').first();
+      await badge.scrollIntoViewIfNeeded();
+      expect(await badge.evaluate((el) => getComputedStyle(el, '::after').content)).toBe('"与第 11 期月报不同"');
+      await page.screenshot({ path: path.join(SCREENS, 'county-badge.png'), fullPage: false });
+      await context.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('charts: the month not over is drawn as partial (截至…), from the server clock', async () => {
