@@ -66,7 +66,9 @@ async function renderPage(app: AppContext, session: WarehouseSession, page: Page
       const rows = (await app.editions!.reader.rows(last.edition)) ?? [];
       output = { ...output, body: raw(markDifferences(output.body.value, { manifest: last, rows }).html) };
     }
-    const asOf = ctx.asOf;
+    // an edition shown: its own as-of date (the frozen city row of the year), not the live one
+    const frozenCity = page.offersEdition && shown ? shown.rows.find((r) => r.grain === 'city' && r.period === ctx.filters.year) : undefined;
+    const asOf = page.offersEdition && shown ? (frozenCity?.as_of ?? shown.manifest.as_of) : ctx.asOf;
     return {
       html: output.redirect ? '' : layout({ ...ctx, edition: page.offersEdition ? shown : null, path: pathOf(page, params) }, { ...output, editionPicker: page.offersEdition === true }, { styles: app.assets.url('styles.css'), script: app.assets.url('app.js') }, asOf),
       charts: new Map(output.charts.map((c) => [c.id, c])),

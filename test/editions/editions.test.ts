@@ -213,6 +213,9 @@ describe('monthly editions', () => {
     const edition = (await ok('/?year=2025&edition=2025-11')).toString('utf8');
     expect(edition).toContain('data-shown="2025-11"');
     expect(edition).toContain('2025年11月月报（冻结数据）');
+    // the as-of date of the edition's figures (the November snapshot), not the live one (December's)
+    expect(edition).toMatch(/<p class="as-of">数据截至 2025年11月30日<\/p>/);
+    expect(live).toMatch(/<p class="as-of">数据截至 2025年12月3日<\/p>/);
     const editionFigures = figuresOn(edition);
     expect(editionFigures.length).toBe(shown.length);
     for (const f of editionFigures) {
