@@ -55,16 +55,27 @@ const figureOfRow = (row: FrozenRow | undefined): Figure => (row ? { numerator: 
 const figureOfRevision = (r: Revision): Figure =>
   r.new_value === null ? null : { numerator: r.new_numerator!, denominator: r.new_denominator!, value: r.new_value };
 
+/** The last read of each revisions file, by its size and mtime: the file only ever grows. */
+const lastRead = new Map<string, { identity: string; revisions: Revision[] }>();
+
 /** Every recorded revision, in the order recorded. */
 export async function readRevisions(editionsDir: string): Promise<Revision[]> {
   const file = revisionsFileFor(editionsDir);
   try {
-    if ((await stat(file)).size > MAX_REVISIONS_BYTES) throw new Error(`修订记录文件超过 ${MAX_REVISIONS_BYTES} 字节，请归档后再读。`);
+    const info = await stat(file);
+    if (info.size > MAX_REVISIONS_BYTES) throw new Error(`修订记录文件超过 ${MAX_REVISIONS_BYTES} 字节，请归档后再读。`);
+    const identity = `${info.ino}:${info.size}:${info.mtimeMs}`;
+    const cached = lastRead.get(file);
+    if (cached?.identity === identity) return cached.revisions;
     const text = await readFile(file, 'utf8');
-    return text
+    // a line still being appended by a refresh (no newline yet) is left for the next read
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    const revisions = complete
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as Revision);
+    if (complete.length === text.length) lastRead.set(file, { identity, revisions });
+    return revisions;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

@@ -1,7 +1,7 @@
 // Taking an edition between refreshes: under W's refresh lock (lock.ts), so that no refresh
 // publishes while the figures are read and the revision step of a refresh never runs meanwhile.
 import { publishedRunIdOf } from '../run/history.ts';
-import { acquireRefreshLock, type LockInfo } from '../run/lock.ts';
+import { acquireRefreshLock } from '../run/lock.ts';
 import type { RunTrigger } from '../run/vocabulary.ts';
 import { takeEdition, type EditionManifest } from './store.ts';
 
@@ -32,4 +32,3 @@ export async function takeEditionLocked(options: TakeLockedOptions): Promise<Edi
   }
 }
 
-export type { LockInfo };
