@@ -70,7 +70,10 @@ function editionBar(ctx: PageContext, output: PageOutput): SafeHtml {
       <button type="submit" class="apply-button">${zh.filters.apply}</button>
     </form>`
       : '';
-  return html`${picker}<p class="edition-shown" data-shown="${shown ?? 'live'}">${zhEditions.showing(label)}</p>`;
+  const latest = ctx.editions?.at(-1);
+  const reportOf = shown ?? latest;
+  const reportLink = reportOf ? html` <a href="${pageHref('/report', { edition: reportOf })}">${shown ? zhEditions.thisReport : zhEditions.latestReport(Number(reportOf.slice(5, 7)))}</a>` : '';
+  return html`${picker}<p class="edition-shown" data-shown="${shown ?? 'live'}">${zhEditions.showing(label)}${reportLink}</p>`;
 }
 
 function breadcrumbs(output: PageOutput): SafeHtml {

@@ -13,6 +13,8 @@ export const zhEditions = {
   showing: (label: string) => `当前显示：${label}`,
   editionLabel: (edition: string) => `${editionYearMonth(edition)}月报（冻结数据）`,
   pickerLabel: '数据版本',
+  thisReport: '本期月报',
+  latestReport: (n: number) => `最新月报（第 ${n} 期）`,
   summaryHeading: '一、总体情况',
   rankingHeading: '二、各县（市、区）改革指数排名',
   moversHeading: '三、进步最快与需关注',

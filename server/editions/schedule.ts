@@ -21,6 +21,8 @@ export interface EditionScheduleOptions {
   now: () => Date;
   /** How long to wait before asking again for a lock a refresh holds. */
   retryMs?: number;
+  /** How long a tick keeps trying before it gives up (logged; the CLI can take the edition later). */
+  maxWaitMs?: number;
   /** Called once an edition is taken (the server logs it; the audit log hooks in there). */
   onTaken?: (manifest: EditionManifest) => void | Promise<void>;
 }
@@ -36,6 +38,7 @@ export function startEditionSchedule(options: EditionScheduleOptions): EditionSc
   const validation = cron.validateDetailed(options.cron);
   if (!validation.valid) throw new Error(zhEditions.schedule.badCron(options.cron, validation.errors.map((e) => e.message).join('; ')));
   const retryMs = options.retryMs ?? 30_000;
+  const maxWaitMs = options.maxWaitMs ?? 6 * 3600_000;
   const { log } = options;
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -51,7 +54,12 @@ export function startEditionSchedule(options: EditionScheduleOptions): EditionSc
     });
 
   const takeFor = async (edition: string): Promise<void> => {
+    const giveUpAt = Date.now() + maxWaitMs;
     while (!stopped) {
+      if (Date.now() > giveUpAt) {
+        log.error('editions: gave up taking the edition; take it with `npm run editions -- take --edition`', { edition, waited_ms: maxWaitMs });
+        return;
+      }
       if (editionExists(options.dir, edition)) return;
       try {
         const manifest = await takeEditionLocked({ dir: options.dir, warehouseFile: options.warehouseFile, edition, takenBy: 'schedule', trigger: 'schedule', now: options.now });

@@ -198,6 +198,7 @@ describe('monthly editions', () => {
       }));
     const live = (await ok('/?year=2025')).toString('utf8');
     expect(live).toContain('data-shown="live"');
+    expect(live).toContain('<a href="/report?edition=2025-11">最新月报（第 11 期）</a>');
     expect(live).toMatch(/<select name="edition"[^>]*>[\s\S]*<option value="2025-11">2025年11月（第 11 期）<\/option>/);
     const shown = figuresOn(live);
     for (const f of shown) expect(f.badge, f.key).toBe(revised.has(f.key));

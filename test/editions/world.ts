@@ -124,6 +124,9 @@ export async function startEditionServer(config: Config, now: () => Date): Promi
     now,
   });
   const server = app.listen(0, '127.0.0.1');
+  // fetch keeps connections alive; a server closing an idle one just as the next POST reuses it
+  // gives ECONNRESET (a POST is not retried): keep idle connections longer than any test step
+  server.keepAliveTimeout = 120_000;
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
