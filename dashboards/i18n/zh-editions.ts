@@ -54,6 +54,7 @@ export const zhEditions = {
   attentionLine: (names: string) => `需关注：${names}。`,
   noneFastest: '与上期相比，各县改革指数均未上升。',
   noRevisions: '本期之前的月报均无修订。',
+  revisionCause: (issue: string, edition: string, date: string, files: string) => `${issue}（${edition}）于 ${date} 因加载以下数据文件而修订：${files}。`,
   revisionsIntro: '以下为此前已印发月报中，因后续加载的数据而发生变化的数字（按原月报列出；原月报数字保持不变）。',
   vanished: '（已删除）',
   appeared: '（新增）',

@@ -93,34 +93,42 @@ function targetCell(entry: CatalogEntry): SafeHtml {
   return html`<td class="er-num">${entry.target === null ? '—' : bare(entry.indicator_id, entry.target)}</td>`;
 }
 
-function figure(indicatorId: string, numerator: number | null, denominator: number | null, value: number | null): string {
-  if (value === null) return '—';
-  return `${formatIndicator(indicatorId, value)}（${formatNumber(numerator)}/${formatNumber(denominator)}）`;
+
+function figureHtml(indicatorId: string, numerator: number | null, denominator: number | null, value: number | null, missing: string): SafeHtml {
+  if (value === null) return html`${missing}`;
+  return html`${formatIndicator(indicatorId, value)}<br><span class="er-ratio">${formatNumber(numerator)}/${formatNumber(denominator)}</span>`;
 }
 
+/**
+ * 修订说明: grouped by edition and by the publish that revised it, each group saying which files
+ * caused it, then one row per revised figure (old, as issued; new, after the publish).
+ */
 function revisionsSection(heading: string, input: EditionReportInput, names: Map<string, string>): SafeHtml {
-  const revisions = [...input.revisions].sort((a, b) => a.edition.localeCompare(b.edition) || a.recorded_at.localeCompare(b.recorded_at) || a.indicator_id.localeCompare(b.indicator_id));
+  const revisions = [...input.revisions].sort((a, b) => a.edition.localeCompare(b.edition) || a.run_id.localeCompare(b.run_id) || a.indicator_id.localeCompare(b.indicator_id) || a.unit_code.localeCompare(b.unit_code));
+  if (revisions.length === 0) return html`<h2>${heading}</h2><p class="er-text">${zhEditions.noRevisions}</p>`;
+  const groups = new Map<string, Revision[]>();
+  for (const r of revisions) {
+    const key = `${r.edition}|${r.run_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   return html`<h2>${heading}</h2>
-  ${
-    revisions.length === 0
-      ? html`<p class="er-text">${zhEditions.noRevisions}</p>`
-      : html`<p class="er-note">${zhEditions.revisionsIntro}</p>
-  <table class="er-table er-revisions" id="edition-revisions">
-    <colgroup><col style="width:13%"><col style="width:17%"><col style="width:13%"><col style="width:8%"><col style="width:16%"><col style="width:16%"><col style="width:17%"></colgroup>
-    <thead><tr><th>${zhEditions.columns.edition}</th><th>${zhEditions.columns.indicator}</th><th>${zhEditions.columns.unit}</th><th>${zhEditions.columns.period}</th><th>${zhEditions.columns.oldValue}</th><th>${zhEditions.columns.newValue}</th><th>${zhEditions.columns.cause}</th></tr></thead>
-    <tbody>${revisions.map(
-      (r) => html`<tr data-indicator="${r.indicator_id}" data-unit="${r.unit_code}">
-        <th>${zhEditions.issueShort(issueNumber(r.edition))}（${r.edition}）</th>
-        <td>${names.get(r.indicator_id) ?? r.indicator_id}</td>
+  <p class="er-note">${zhEditions.revisionsIntro}</p>
+  ${[...groups.values()].map((group) => {
+    const first = group[0]!;
+    return html`<p class="er-cause">${zhEditions.revisionCause(zhEditions.issueShort(issueNumber(first.edition)), first.edition, formatDate(first.recorded_at.slice(0, 10)), first.files.join('、') || '—')}</p>
+  <table class="er-table er-revisions" data-edition="${first.edition}" data-run="${first.run_id}">
+    <thead><tr><th>${zhEditions.columns.indicator}</th><th>${zhEditions.columns.unit}</th><th>${zhEditions.columns.period}</th><th>${zhEditions.columns.oldValue}</th><th>${zhEditions.columns.newValue}</th></tr></thead>
+    <tbody>${group.map(
+      (r) => html`<tr data-indicator="${r.indicator_id}" data-unit="${r.unit_code}" data-edition="${r.edition}">
+        <th>${names.get(r.indicator_id) ?? r.indicator_id}</th>
         <td>${r.unit_name}</td>
         <td>${r.period}</td>
-        <td class="er-num">${r.old_value === null ? zhEditions.appeared : figure(r.indicator_id, r.old_numerator, r.old_denominator, r.old_value)}</td>
-        <td class="er-num">${r.new_value === null ? zhEditions.vanished : figure(r.indicator_id, r.new_numerator, r.new_denominator, r.new_value)}</td>
-        <td class="er-files">${r.files.join('、') || '—'}</td>
+        <td class="er-num">${figureHtml(r.indicator_id, r.old_numerator, r.old_denominator, r.old_value, zhEditions.appeared)}</td>
+        <td class="er-num">${figureHtml(r.indicator_id, r.new_numerator, r.new_denominator, r.new_value, zhEditions.vanished)}</td>
       </tr>`,
     )}</tbody>
-  </table>`
-  }`;
+  </table>`;
+  })}`;
 }
 
 export function renderEditionReport(input: EditionReportInput): string {

@@ -273,7 +273,7 @@ describe('monthly editions', () => {
     expect(page).toContain('丽水市司法局');
     expect(page).toContain('id="edition-ranking"');
     expect(page).toContain('修订说明');
-    const revisionRows = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)">/g)].map((m) => `${m[1]}|${m[2]}`);
+    const revisionRows = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)" data-edition="2025-11">/g)].map((m) => `${m[1]}|${m[2]}`);
     expect(revisionRows.sort()).toEqual(revisions.map((r) => `${r.indicator_id}|${r.unit_code}`).sort());
     expect(page).toContain('cases_20251203.csv');
     expect(page).not.toContain('非正式');
@@ -335,7 +335,8 @@ describe('monthly editions', () => {
       expect(Number(rank), code).toBe(now.get(code!));
       expect(change, code).toBe(delta === 0 ? '持平' : delta > 0 ? `↑${delta}` : `↓${-delta}`);
     }
-    const listed = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)">\s*<th>第 11 期（2025-11）<\/th>/g)].map((m) => `${m[1]}|${m[2]}`);
+    const listed = [...page.matchAll(/<tr data-indicator="([^"]+)" data-unit="([^"]+)" data-edition="2025-11">/g)].map((m) => `${m[1]}|${m[2]}`);
+    expect(page).toContain('第 11 期（2025-11）于');
     expect(listed.sort()).toEqual(revisions.map((r) => `${r.indicator_id}|${r.unit_code}`).sort());
   });
 
