@@ -18,6 +18,7 @@ export const EDITION = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const MANIFEST = /^(\d{4}-(?:0[1-9]|1[0-2]))\.json$/;
 
 const SQL_FROZEN = readFileSync(new URL('./sql/frozen_figures.sql', import.meta.url), 'utf8');
+const SQL_FACTS = readFileSync(new URL('./sql/edition_facts.sql', import.meta.url), 'utf8');
 
 /** One frozen row: the contract's columns of mart.indicator_values, plus the unit's county. */
 export interface FrozenRow {
@@ -142,8 +143,9 @@ export async function takeEdition(options: TakeEditionOptions): Promise<EditionM
   let manifest: EditionManifest;
   try {
     const runId = (await options.runIdOf(db.connection)) ?? null;
-    const asOf = (await queryJson<{ as_of: string | null }>(db.connection, 'SELECT max(as_of) AS as_of FROM mart.indicator_values'))[0]?.as_of ?? null;
-    const rows = Number((await queryJson<{ n: number }>(db.connection, 'SELECT count(*)::INTEGER AS n FROM mart.indicator_values'))[0]?.n ?? 0);
+    const facts = (await queryJson<{ rows: number; as_of: string | null }>(db.connection, SQL_FACTS))[0];
+    const asOf = facts?.as_of ?? null;
+    const rows = Number(facts?.rows ?? 0);
     // DuckDB writes the Parquet file itself: the doubles go over bit for bit.
     const body = SQL_FROZEN.replace(/^--.*$/gm, '').trim();
     await db.connection.run(`COPY (${body}) TO ${quoteLiteral(`${temp}.parquet`)} (FORMAT parquet, COMPRESSION zstd)`);

@@ -149,6 +149,10 @@ describe('monthly editions', () => {
     expect(county.length).toBeLessThan(liveBefore.length);
     for (const row of county) expect(row.grain === 'city' || row.unit_code.includes(COUNTY), key(row)).toBe(true);
     expect(county.some((r) => r.grain === 'office')).toBe(true);
+    // the same rows in CSV and Arrow
+    const csv = (await ok('/api/indicators?edition=2025-11&format=csv', 'county')).toString('utf8').trim().split(/\r?\n/);
+    expect(csv.length - 1).toBe(county.length);
+    expect(tableFromIPC(await ok('/api/indicators?edition=2025-11', 'county', { accept: 'application/vnd.apache.arrow.stream' })).numRows).toBe(county.length);
   });
 
   it('a later export that corrects a case and a staff row: the edition stays byte for byte, GET /api/revisions lists exactly what changed', async () => {
