@@ -8,7 +8,7 @@ import type { CatalogEntry, Db } from './queries/marts.ts';
 import type { ShownEdition } from './queries/frozen.ts';
 import { markPartialMonth } from './charts/partial.ts';
 
-export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'indicators' | 'report' | null;
+export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'validate' | 'indicators' | 'report' | null;
 
 export interface Filters {
   /** The year shown: from `?year=`, else the latest year with data. */
@@ -43,8 +43,12 @@ export interface PageContext {
   edition?: ShownEdition | null;
   /** The editions there are, oldest first (for the picker). */
   editions?: string[];
-  /** Today in Lishui, 'YYYY-MM-DD', from the app's clock: a month not over is drawn as partial. */
-  today?: string | null;
+  /** The URL's other single-valued query parameters (a page's own filters, e.g. 数据质量's file or page). */
+  query?: Record<string, string>;
+  /** Today (YYYY-MM-DD, Asia/Shanghai) by the server's clock: submission freshness, and a month not over drawn as partial. */
+  today?: string;
+  /** Each month's exports are due by this day of the following month. */
+  submissionDeadlineDay?: number;
 }
 
 export interface Breadcrumb {

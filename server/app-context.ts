@@ -5,6 +5,7 @@ import type { ClientAssets } from './assets.ts';
 import type { GenerationCache } from './cache.ts';
 import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
+import type { ValidateSettings } from './routes/validate.ts';
 import type { WarehouseHolder } from './warehouse.ts';
 import type { EditionReader } from '../pipelines/editions/store.ts';
 
@@ -27,8 +28,12 @@ export interface AppContext {
   runJournalDir: string | null;
   /** DATA_DIR/editions; null: this app serves no editions (the edition routes answer 404). */
   editions: EditionsContext | null;
-  /** The clock of the pages (a month not over is partial) and of editions taken by POST; tests fix it. */
-  now: () => Date;
+  /** The app's clock: submission freshness, a month not over (partial), editions taken by POST; tests pass their own. */
+  today: () => Date;
+  /** Each month's exports are due by this day of the following month (config submissionDeadlineDay). */
+  submissionDeadlineDay: number;
+  /** POST /api/validate (预检). */
+  validate: ValidateSettings;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

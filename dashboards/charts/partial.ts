@@ -19,8 +19,3 @@ export function markPartialMonth(spec: ChartSpec, today: string): ChartSpec {
     },
   };
 }
-
-/** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

@@ -56,7 +56,7 @@ export function registerEditionsApi(router: Router, app: AppContext): void {
         edition,
         takenBy: req.user?.name ?? 'admin',
         trigger: 'api',
-        now: app.now,
+        now: app.today,
       });
       app.log.info('editions: edition taken', { edition, by: manifest.taken_by, run_id: manifest.run_id, rows: manifest.rows });
       // AUDIT (h-audit): the `edition` event of the audit log belongs here (user, edition, rows).

@@ -121,7 +121,7 @@ export async function startEditionServer(config: Config, now: () => Date): Promi
     pdf,
     authenticate: auth.router,
     editions: { dir: editionsDirFor(config.dataDir), issuingOffice: config.issuingOffice },
-    now,
+    today: now,
   });
   const server = app.listen(0, '127.0.0.1');
   // fetch keeps connections alive; a server closing an idle one just as the next POST reuses it
