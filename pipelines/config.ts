@@ -36,6 +36,20 @@ const fileSettingsSchema = z
     consoleRowLimit: z.number().int().positive().default(10_000),
     consoleExportRowCap: z.number().int().positive().default(1_000_000),
     consoleMemoryLimit: z.string().default('1GB'),
+    /** Console worker processes (each runs one query at a time). */
+    consoleWorkers: z.number().int().min(1).max(16).default(2),
+    /** Queries that may wait for a worker, and how long each may wait, before a 503. */
+    consoleQueueLength: z.number().int().min(0).default(4),
+    consoleQueueWaitMs: z.number().int().positive().default(15_000),
+    /** Memory a worker may take beyond its idle size, enforced by the OS (RLIMIT_AS); default consoleMemoryLimit + 512MB. */
+    consoleMemoryCap: z.string().optional(),
+    /** A stopped query's worker is killed when it has not ended after this long. */
+    consoleKillGraceMs: z.number().int().positive().default(1_500),
+    consoleMaxSqlChars: z.number().int().positive().default(100_000),
+    /** Bytes of a JSON answer (rows beyond are cut, `truncated: true`). */
+    consoleJsonByteCap: z.number().int().positive().default(32_000_000),
+    /** Bytes of a CSV / Arrow / Parquet / xlsx export. */
+    consoleExportByteCap: z.number().int().positive().default(1_000_000_000),
     /** After each publish, core facts and marts as Hive-partitioned Parquet here (pipelines/publish/lake.ts). */
     lakeDir: z.string().optional(),
     /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */

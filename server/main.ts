@@ -25,7 +25,7 @@ const assets = await buildClientAssets();
 const pdf = new PdfRenderer({ log });
 await ensureInitialAdmin(config, (message) => console.log(message));
 const auth = createAuth({ usersFile: config.usersFile, tls: config.tls });
-const sqlConsole = createConsoleService(config, (message, error) => log.error(message, { error: (error as Error).message }));
+const sqlConsole = createConsoleService(config, { log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : error }) });
 const refresh = createRefreshService({ config, log, warehouse });
 const editionsDir = editionsDirFor(config.dataDir);
 const editionSchedule = config.editionScheduleEnabled
