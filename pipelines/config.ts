@@ -17,6 +17,12 @@ const fileSettingsSchema = z
     scheduleCron: z.string().default('0 2 * * *'),
     scheduleTimezone: z.string().default('Asia/Shanghai'),
     scheduleEnabled: z.boolean().default(true),
+    /** The automatic monthly edition (the previous month's), on its own schedule. */
+    editionCron: z.string().default('30 2 1 * *'),
+    editionTimezone: z.string().default('Asia/Shanghai'),
+    editionScheduleEnabled: z.boolean().default(true),
+    /** The issuing office printed on the monthly report. */
+    issuingOffice: z.string().min(1).max(40).default('丽水市司法局'),
     alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** A county whose newest export of a kind is older than this many days raises an alert. */
     staleAfterDays: z.number().int().positive().default(45),
@@ -121,6 +127,10 @@ function envSettings(env: NodeJS.ProcessEnv): Partial<Record<keyof FileSettings,
   if (env.REFRESH_CRON) out.scheduleCron = env.REFRESH_CRON;
   if (env.REFRESH_TZ) out.scheduleTimezone = env.REFRESH_TZ;
   if (env.REFRESH_SCHEDULE === 'off') out.scheduleEnabled = false;
+  if (env.EDITION_CRON) out.editionCron = env.EDITION_CRON;
+  if (env.EDITION_TZ) out.editionTimezone = env.EDITION_TZ;
+  if (env.EDITION_SCHEDULE === 'off') out.editionScheduleEnabled = false;
+  if (env.ISSUING_OFFICE) out.issuingOffice = env.ISSUING_OFFICE;
   if (env.ALERT_WEBHOOK_URL) out.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
   if (env.STALE_AFTER_DAYS) out.staleAfterDays = Number(env.STALE_AFTER_DAYS);
   if (env.LAKE_DIR) out.lakeDir = env.LAKE_DIR;

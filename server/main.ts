@@ -17,6 +17,8 @@ import { consoleLogger } from './log.ts';
 import { PdfRenderer } from './pdf.ts';
 import { createRefreshService } from './refresh/service.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { startEditionSchedule } from './editions/schedule.ts';
+import { editionsDirFor } from '../pipelines/editions/store.ts';
 import { WarehouseHolder } from './warehouse.ts';
 
 const log = consoleLogger;
@@ -45,6 +47,19 @@ const auth = createAuth({
 // Console queries are audited at the HTTP layer (/api/sql: user, SQL text, format, rows, outcome).
 const sqlConsole = createConsoleService(config, { log: (message, error) => log.error(message, { error: error instanceof Error ? error.message : error }) });
 const refresh = createRefreshService({ config, log, warehouse });
+const editionsDir = editionsDirFor(config.dataDir);
+const editionSchedule = config.editionScheduleEnabled
+  ? startEditionSchedule({
+      cron: config.editionCron,
+      timezone: config.editionTimezone,
+      dir: editionsDir,
+      warehouseFile: config.warehouseFile,
+      log,
+      now: () => new Date(),
+      onTaken: (manifest) =>
+        audit.append({ user: 'schedule', role: null, address: 'local', action: 'edition.take', target: manifest.edition, outcome: 'success', rows: manifest.rows }),
+    })
+  : null;
 const app = createApp({
   warehouse,
   assets,
@@ -53,6 +68,7 @@ const app = createApp({
   tls: config.tls,
   staleAfterDays: config.staleAfterDays,
   runJournalDir: journalDirFor(config.dataDir),
+  editions: { dir: editionsDir, issuingOffice: config.issuingOffice },
   submissionDeadlineDay: config.submissionDeadlineDay,
   // the warehouse's own secret (a refresh has made one by now), so 预检 finds training rows' counties
   validate: { secret: () => loadOrCreateSecret(config), maxBytes: config.validateMaxBytes },
@@ -79,6 +95,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info('shutting down', { signal });
   // No new ticks; a running refresh child gets SIGTERM (it abandons cleanly before publishing,
   // or finishes archiving after) and is waited for, while the server still answers.
+  await editionSchedule?.stop();
   await refresh.stop();
   // stop taking connections, let requests in flight finish, then close the warehouse
   await new Promise<void>((resolve) => server.close(() => resolve()));

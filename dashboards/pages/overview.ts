@@ -14,12 +14,13 @@ import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
 import { zhDisplay } from '../i18n/zh-display.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
-import { indicatorValues } from '../queries/marts.ts';
+import { figures } from '../queries/frozen.ts';
 
 
 export const overviewPage: Page = {
   id: 'overview',
   path: '/',
+  offersEdition: true,
   // days since the newest export change with the date
   cacheKey: async (ctx) => ctx.today ?? '',
   async render(ctx: PageContext) {
@@ -29,8 +30,8 @@ export const overviewPage: Page = {
     }
     const scopeCounty = ctx.scope.countyCode;
     const [cityRows, countyRows, submissions] = await Promise.all([
-      indicatorValues(ctx.db, { grain: 'city', county: null }),
-      indicatorValues(ctx.db, { grain: 'county', county: scopeCounty }),
+      figures(ctx, { grain: 'city', county: null }),
+      figures(ctx, { grain: 'county', county: scopeCounty }),
       submissionFreshness(ctx.connection, { today: ctx.today ?? new Date().toISOString().slice(0, 10), deadlineDay: ctx.submissionDeadlineDay ?? 5, county: scopeCounty }),
     ]);
     const targeted = ctx.catalog.filter((c) => c.is_targeted);
@@ -159,7 +160,7 @@ export const overviewPage: Page = {
       </div>
       ${oneCounty ? section('matrix', zhDisplay.overview.scopedMatrixHeading(countyLabel), matrix) : section('matrix', zh.overview.matrixHeading, matrix, zhDisplay.overview.matrixIntro)}
       <style>${raw(SUBMISSION_STYLE)}</style>
-      ${section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'overview-submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
+      ${ctx.edition ? '' /* an edition shows its frozen figures only; export freshness is live */ : section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'overview-submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
     `;
     return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
   },

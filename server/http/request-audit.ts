@@ -78,7 +78,10 @@ export function requestAudit(audit: AuditLog, onError?: (error: unknown) => void
         bytes,
       };
       const exported = res.getHeader('x-result-truncated');
-      const done = isSql
+      const edition = req.method === 'POST' && path === '/api/editions' ? (req.body as { edition?: unknown } | undefined)?.edition : undefined;
+      const done = edition !== undefined
+        ? audit.append({ ...base, action: 'edition.take', target: String(edition).slice(0, 20), detail: { status: res.statusCode } })
+        : isSql
         ? audit.append({
             ...base,
             action: 'console.query',

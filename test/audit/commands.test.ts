@@ -1,5 +1,6 @@
 // The commands write the audit log as the person at the shell: `npm run refresh` (each run,
-// its outcome and rows), `npm run rollback` (done or refused), and the log stays verifiable.
+// its outcome and rows), `npm run rollback` (done or refused), `npm run editions -- take`, and
+// the log stays verifiable.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -47,4 +48,17 @@ describe('commands in the audit log', () => {
     expect(back!.detail).toEqual({ replaced: second!.target });
     expect(await verifyAuditLog(path.join(dataDir, 'audit'))).toMatchObject({ ok: true, lines: 4 });
   }, 180_000);
+
+  it('an edition taken with `npm run editions -- take`', async () => {
+    expect(await run('pipelines/cli/editions.ts', ['take', '--edition', '2025-11'])).toBe(0);
+    const last = lines().at(-1)!;
+    expect({ user: last.user, role: last.role, action: last.action, target: last.target, outcome: last.outcome }).toEqual({
+      user: `os:${os.userInfo().username}`,
+      role: 'command',
+      action: 'edition.take',
+      target: '2025-11',
+      outcome: 'success',
+    });
+    expect(await verifyAuditLog(path.join(dataDir, 'audit'))).toMatchObject({ ok: true, lines: 5 });
+  }, 120_000);
 });
