@@ -231,6 +231,7 @@ export function renderEditionReport(input: EditionReportInput): string {
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <link rel="icon" href="${FAVICON}">
 <style>${raw(input.css)}
