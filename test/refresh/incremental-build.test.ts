@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { publishedRuns } from '../../dashboards/queries/runs.ts';
 import { generateDemoExports } from '../../pipelines/demo/generate.ts';
 import { planBuild, type ModelBuild } from '../../pipelines/models/build-plan.ts';
 import { loadProject } from '../../pipelines/models/project.ts';
@@ -132,6 +133,10 @@ describe('incremental builds', () => {
         "SELECT run_id, mode, periods FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
       );
       expect(recorded.map((r) => r.mode)).toEqual(['full', 'partitions', 'partitions', 'partitions']);
+      // GET /api/runs shows each published run's plan.
+      const history = await publishedRuns(db.connection, 10);
+      const newest = history[0]!.builds!.find((b) => b.relation === 'mart.indicator_values');
+      expect(newest).toEqual({ relation: 'mart.indicator_values', mode: 'partitions', periods: ['2025'], reason: 'touched' });
     } finally {
       db.close();
     }
