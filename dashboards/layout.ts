@@ -2,6 +2,7 @@
 // plain GET form, so filters live in the URL and work without script), the as-of date, footer.
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
+import { zhAudit } from './i18n/zh-audit.ts';
 import { zh } from './i18n/zh.ts';
 import { zhClerk } from './i18n/zh-clerk.ts';
 import { pageHref, type NavKey, type PageContext, type PageOutput } from './page.ts';
@@ -35,7 +36,8 @@ function navigation(ctx: PageContext, current: NavKey): SafeHtml {
 /** Access area: the SQL console for city-wide analysts and admins, and signing out (a POST). */
 function accessItems(ctx: PageContext): SafeHtml {
   const console = ctx.scope.role !== 'viewer' && ctx.scope.countyCode === null ? html`<li><a href="/console">${zh.console.title}</a></li>` : html``;
-  return html`${console}<li><form class="logout-form" method="post" action="/logout"><button type="submit" class="logout-button">${zh.login.logout}</button></form></li>`;
+  const audit = ctx.scope.role === 'admin' && ctx.scope.countyCode === null ? html`<li><a href="/audit">${zhAudit.audit.title}</a></li>` : html``;
+  return html`${console}${audit}<li><a href="/password">${zhAudit.password.navLink}</a></li><li><form class="logout-form" method="post" action="/logout"><button type="submit" class="logout-button">${zh.login.logout}</button></form></li>`;
 }
 
 function filterForm(ctx: PageContext, output: PageOutput): SafeHtml {
