@@ -8,6 +8,7 @@ import { dateValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/n
 import ExcelJS from 'exceljs';
 import type { TableSpec } from '../contract/exports.ts';
 import { FileRejection, fileMessages } from '../contract/file-rejections.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { cellText, isEmptyText } from './cell-text.ts';
 import { headerKey, matchHeaders, namesRequiredColumns, type HeaderMapping } from './headers.ts';
 import type { LandingMeta } from './landing.ts';
@@ -237,5 +238,5 @@ function appendRow(
 
 function errorDetail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').slice(0, 200);
+  return maskIdNumbers(message.split('\n')[0] ?? '').slice(0, 200);
 }

@@ -17,7 +17,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import type { DataTestResult } from '../models/runner.ts';
-import { maskIdLike, newRunId, type FileReport, type RefreshResult, type RunStatus, type RunTrigger } from './refresh.ts';
+import { maskIdNumbers as maskIdLike } from '../pii/id-mask.ts';
+import { newRunId, type FileReport, type RefreshResult, type RunStatus, type RunTrigger } from './refresh.ts';
 
 /** How a run ended, as the history shows it; `skipped` is a scheduled tick that found a run going. */
 export type RunOutcome = RunStatus | 'running' | 'killed' | 'skipped';
