@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_WORKBOOK_LIMITS, type WorkbookLimits } from './read/workbook-limits.ts';
 
 const fileSettingsSchema = z
   .object({
@@ -28,6 +29,13 @@ const fileSettingsSchema = z
     consoleMemoryLimit: z.string().default('1GB'),
     /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */
     tls: z.boolean().default(false),
+    /** What one workbook may cost (pipelines/read/workbook-limits.ts); each field overrides its default. */
+    workbookLimits: z
+      .object(Object.fromEntries(Object.keys(DEFAULT_WORKBOOK_LIMITS).map((key) => [key, z.number().positive()])) as Record<keyof WorkbookLimits, z.ZodNumber>)
+      .partial()
+      .strict()
+      .transform((given): WorkbookLimits => ({ ...DEFAULT_WORKBOOK_LIMITS, ...given }))
+      .default(DEFAULT_WORKBOOK_LIMITS),
   })
   .strict();
 
