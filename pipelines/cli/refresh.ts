@@ -9,6 +9,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { loadConfig } from '../config.ts';
+import { restrictUmask, tightenDataDir } from '../fs/private-files.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
@@ -57,6 +58,11 @@ async function main(): Promise<number> {
     ...(values.db ? { warehouseFile: path.resolve(base, values.db) } : {}),
   });
 
+  // DATA_DIR is the owner's alone: what DuckDB and this run create starts 0600/0700, and what
+  // is still wider (an older install, a file copied in) is tightened before and after the run.
+  restrictUmask();
+  await tightenDataDir(config);
+
   // SIGTERM / SIGINT: abandon cleanly before the publishing rename, finish archiving after it.
   // A second signal exits at once; the next run removes what is left.
   const stop = new AbortController();
@@ -97,6 +103,7 @@ async function main(): Promise<number> {
   }
   printer.done();
   await guard?.dispose();
+  await tightenDataDir(config);
   process.stdout.write(`${formatSummary(result)}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });

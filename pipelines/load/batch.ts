@@ -64,6 +64,11 @@ export interface BatchLoadOptions {
   onFileProgress?: (file: ClassifiedFile, progress: { bytesDone?: number; bytesTotal?: number; rows?: number }) => void;
   /** What one workbook may cost; defaults to DEFAULT_WORKBOOK_LIMITS (read/workbook-limits.ts). */
   workbookLimits?: WorkbookLimits;
+  /**
+   * Told right before a file is read and right after (run/poison.ts keeps a marker of the files
+   * being read, so that a process killed by a file's reading is traced to that file).
+   */
+  onFileRead?: (file: ClassifiedFile, phase: 'start' | 'end') => void;
 }
 
 /** Bytes of export files loaded together by default: enough rows to fill both cores, few enough to keep memory low. */
@@ -162,11 +167,14 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
   let failed = false;
   const worker = async (readWith: DuckDBConnection) => {
     for (let file = queue.shift(); file && !failed; file = queue.shift()) {
+      options.onFileRead?.(file, 'start');
       try {
         results.set(file, await readFile(readWith, file, loadSeqs.get(file)!, options));
       } catch (error) {
         failed = true;
         throw error;
+      } finally {
+        options.onFileRead?.(file, 'end');
       }
     }
   };
