@@ -206,6 +206,11 @@ describe('总览', () => {
     try {
       // Plot links bars with xlink:href in the browser, plain href on the server: match either
       const bar = page.locator(`xpath=//*[@id="chart-ranking"]//*[local-name()="a"][@*[local-name()="href" and contains(., "/county/${county.code}?")]]`).first();
+      // Plot's tip, drawn (and made sticky on pointerdown) under the pointer, must not take the click
+      await bar.hover();
+      const tip = page.locator('#chart-ranking g[aria-label="tip"]');
+      await tip.first().waitFor({ state: 'attached' });
+      expect(await tip.first().evaluate((g) => getComputedStyle(g).pointerEvents)).toBe('none');
       await bar.click();
       await page.waitForURL(`**/county/${county.code}**`);
       expect(await page.locator('h1').textContent()).toBe(county.name);

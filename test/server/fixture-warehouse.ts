@@ -24,6 +24,9 @@ import {
   type TrainingRow,
 } from '../indicators/core-fixture.ts';
 
+/** The last day of the demo exports behind the server and browser tests. */
+export const FIXTURE_END_DATE = '2025-11-30';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOWNSHIPS = path.resolve(ROOT, '../shared/reference/lishui_townships.csv');
 
@@ -260,9 +263,10 @@ export async function buildTestWarehouse(dataDir: string, options: { forceFixtur
     const inbox = path.join(dataDir, 'inbox');
     await mkdir(inbox, { recursive: true });
     const demo = (await import(path.join(ROOT, 'pipelines/demo/generate.ts'))) as {
-      generateDemoExports(options: { outDir: string; scale: string }): Promise<unknown>;
+      generateDemoExports(options: { outDir: string; scale: string; endDate: string }): Promise<unknown>;
     };
-    await demo.generateDemoExports({ outDir: inbox, scale: 'tiny' });
+    // A fixed end date: the pages' default year and every figure are the same whatever day the suite runs.
+    await demo.generateDemoExports({ outDir: inbox, scale: 'tiny', endDate: FIXTURE_END_DATE });
     await mkdir(path.dirname(file), { recursive: true });
     await runRefreshCli(inbox, file, dataDir);
     return file;
