@@ -11,6 +11,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { currentProcess, journalDirFor, processIsAlive, writeRunJournal, type RunJournal, type RunProcess } from './journal.ts';
 import { writePrivateFileSync } from '../fs/private-files.ts';
+import type { SourceFile } from '../sources/batches.ts';
+import type { FileReport } from './refresh.ts';
 
 export interface PoisonRecord {
   file_id: string;
@@ -198,3 +200,33 @@ export function readPoisonRecord(dataDir: string, fileId: string): PoisonRecord 
   }
 }
 
+
+/**
+ * Takes the poisoned files out of the rounds a run will plan, with the report of each: skipped
+ * (`poison_file`), left where it is.
+ */
+export function setAsidePoisoned(rounds: SourceFile[][], poisoned: Map<string, PoisonRecord>): { rounds: SourceFile[][]; reports: FileReport[] } {
+  const reports: FileReport[] = [];
+  const kept = rounds.map((files) =>
+    files.filter((file) => {
+      const record = poisoned.get(file.fileId);
+      if (!record) return true;
+      reports.push({
+        name: file.name,
+        fileId: file.fileId,
+        source: file.source,
+        bytes: file.bytes,
+        status: 'skipped',
+        reasonCode: POISON_REASON,
+        message: poisonMessages.skipped(record),
+        rowsRead: 0,
+        rowsLoaded: 0,
+        rowsRejected: 0,
+        rejectedByReason: {},
+        seconds: 0,
+      });
+      return false;
+    }),
+  );
+  return { rounds: kept, reports };
+}
