@@ -230,3 +230,30 @@ export function setAsidePoisoned(rounds: SourceFile[][], poisoned: Map<string, P
   );
   return { rounds: kept, reports };
 }
+
+export interface PoisonGuard {
+  /** The run ids of dead runs whose journals were marked `killed`. */
+  killedRuns: string[];
+  /** The rounds without the poisoned files, and a report for each file set aside. */
+  setAside(rounds: SourceFile[][]): { rounds: SourceFile[][]; reports: FileReport[] };
+  /** For loadBatches' onFileRead. */
+  onFileRead(file: { fileId: string; name: string }, phase: 'start' | 'end'): void;
+  /** The run is over: nothing is being read. */
+  clear(): void;
+}
+
+/**
+ * What a run does about poison files, in one object: called once the run holds the lock, it
+ * first settles what dead runs left (reapDeadRuns), then reads the records.
+ */
+export async function startPoisonGuard(dataDir: string, runId: string): Promise<PoisonGuard> {
+  const killedRuns = await reapDeadRuns(dataDir, runId);
+  const poisoned = await poisonedFiles(dataDir);
+  const tracker = new ReadingTracker(dataDir, runId);
+  return {
+    killedRuns,
+    setAside: (rounds) => setAsidePoisoned(rounds, poisoned),
+    onFileRead: (file, phase) => (phase === 'start' ? tracker.start(file) : tracker.end(file)),
+    clear: () => tracker.clear(),
+  };
+}

@@ -23,6 +23,7 @@ import type { ClassifiedName } from '../contract/exports.ts';
 import { groupBatches, loadBatches, type FileLoadResult } from '../load/batch.ts';
 import { loadProject, type Project } from '../models/project.ts';
 import { blockingFailures, modelTimings, prepareWarehouse, runDataTests, runModels, type DataTestResult, type ModelRunResult, type ModelTiming } from '../models/runner.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { createPersonKeyMacro, loadOrCreateSecret } from '../pii/person-key.ts';
 import { attachStaging } from '../read/landing.ts';
 import { planBatches, type SetAside, type SourceFile } from '../sources/batches.ts';
@@ -33,6 +34,7 @@ import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { keepInHistory, publishedRunIdOf, pruneHistory, readPublishedRunId, removeLeftovers } from './history.ts';
 import { acquireRefreshLock } from './lock.ts';
+import { POISON_REASON, startPoisonGuard } from './poison.ts';
 import { archiveRounds } from './rebuild.ts';
 import { writeAuditRows } from './audit.ts';
 import { finishedJournal, journalDirFor, startedJournal, writeRunJournal } from './journal.ts';
@@ -196,6 +198,8 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
   // The run journal (journal.ts): the only record of a run that is never published.
   const journalDir = journalDirFor(config.dataDir);
   await writeRunJournal(journalDir, startedJournal({ runId, trigger, startedAt }));
+  // Poison files (poison.ts): what dead runs left is settled first; files that killed a run are set aside.
+  const poison = await startPoisonGuard(config.dataDir, runId);
   let db: Database | undefined;
   // A stop asked for before the rename abandons the run; the query running is interrupted.
   const onAbort = () => {
@@ -238,6 +242,12 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
       }
       return [files];
     });
+    const screened = poison.setAside(rounds);
+    rounds.splice(0, rounds.length, ...screened.rounds);
+    for (const report of screened.reports) {
+      result.files.push(report);
+      emit({ type: 'file-end', report });
+    }
     // In a rebuild a report names the archived file it read; nothing is moved.
     const fromArchive = (report: FileReport, file: string) => {
       if (options.rebuild) report.archivedAs = path.relative(config.archiveDir, file).split(path.sep).join('/');
@@ -267,6 +277,8 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
           tmpDir,
           nextLoadSeq: () => ++loadSeq,
           onFileProgress: (file, progress) => emit({ type: 'file-progress', file: file.name, ...progress }),
+          onFileRead: poison.onFileRead,
+          workbookLimits: config.workbookLimits,
         });
         stages.add('read', loaded.readSeconds);
         stages.add('validate', loaded.validateSeconds);
@@ -354,6 +366,7 @@ async function runLocked(options: RefreshOptions, identity: RunIdentity): Promis
       result.message = maskIdLike(error instanceof Error ? error.message : String(error));
     }
   } finally {
+    poison.clear();
     signal?.removeEventListener('abort', onAbort);
     db?.close();
     if (!result.published) {
@@ -485,7 +498,7 @@ function totals(files: FileReport[]): Pick<RefreshResult, 'rowsLoaded' | 'rowsRe
 
 /** `partial` when something sent was not loaded: a rejected row or file, or a failed download. */
 function runStatus(result: RefreshResult): RunStatus {
-  const rejected = result.rowsRejected > 0 || result.files.some((f) => f.status === 'rejected');
+  const rejected = result.rowsRejected > 0 || result.files.some((f) => f.status === 'rejected' || f.reasonCode === POISON_REASON);
   const pullFailed = result.pulls.some((p) => p.status === 'failed' || p.status === 'conflict');
   return rejected || pullFailed ? 'partial' : 'success';
 }
@@ -494,6 +507,8 @@ function attentionMessage(result: RefreshResult): string | undefined {
   const parts: string[] = [];
   const rejectedFiles = result.files.filter((f) => f.status === 'rejected').length;
   if (rejectedFiles > 0) parts.push(`${rejectedFiles} 个文件整体未加载`);
+  const poisoned = result.files.filter((f) => f.reasonCode === POISON_REASON).length;
+  if (poisoned > 0) parts.push(`${poisoned} 个文件曾使刷新中断，已跳过`);
   if (result.rowsRejected > 0) parts.push(`${result.rowsRejected} 行被拒收`);
   const pulls = result.pulls.filter((p) => p.status === 'failed' || p.status === 'conflict');
   if (pulls.length > 0) parts.push(`${pulls.length} 个下载地址未取到文件`);
@@ -504,9 +519,7 @@ function attentionMessage(result: RefreshResult): string | undefined {
  * An error from SQL may quote a value it could not convert; anything shaped like an ID number
  * (15 to 18 digits, maybe ending in X) is masked before the message is shown or kept.
  */
-export function maskIdLike(text: string): string {
-  return text.replace(/\d{14,17}[\dXx]/g, (id) => `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`);
-}
+export const maskIdLike = maskIdNumbers; // pii/id-mask.ts: the one definition
 
 /** `YYYYMMDDTHHMMSSZ-xxxxxx`: sortable by time, unique. */
 export function newRunId(at: Date): string {
