@@ -132,3 +132,42 @@ describe('hostile workbooks and poison files', () => {
     expect(row?.status, row?.message ?? '').toBe('loaded');
   }, 300_000);
 });
+
+describe('a workbook that exhausts the heap', () => {
+  // 450,000 shared strings of 120 characters: within every workbook limit (61 MB of shared
+  // strings, under 500,000 of them), but more than a refresh held to a 48 MB heap can cache.
+  // The same run with a 48 MB heap loads the small CSV alone (measured: ~200 MiB RSS, exit 0).
+  const HEAP = { NODE_OPTIONS: '--max-old-space-size=48' };
+
+  it('kills the refresh once; every later run (same small heap) skips it and loads the rest', async () => {
+    const { config: own } = await dataDirWith();
+    putInInbox(own, [rounds[0]!.find((f) => path.basename(f).startsWith('training_'))!]);
+    writeManySharedStrings(path.join(own.inboxDir, 'cases_20250630.xlsx'), 450_000, 120);
+
+    const died = await runRefreshMeasured(own.dataDir, HEAP);
+    console.log(`[measure] heap-exhausting workbook: refresh died by ${died.signal ?? `exit ${died.code}`} after ${died.wallSeconds.toFixed(1)} s, peak RSS ${(died.peakRssBytes / 1048576).toFixed(0)} MiB`);
+    expect(died.code).not.toBe(0);
+    expect(died.stderr).toMatch(/heap out of memory/);
+
+    const next = await runRefreshMeasured(own.dataDir, HEAP);
+    console.log(`[measure] next run with the same heap: exit ${next.code}, ${next.wallSeconds.toFixed(1)} s, peak RSS ${(next.peakRssBytes / 1048576).toFixed(0)} MiB`);
+    expect(next.code, next.stderr).toBe(0);
+    const db = await openDatabase(own.warehouseFile, { readOnly: true, threads: 1 });
+    try {
+      const files = await queryJson<{ file_name: string; status: string; reason_code: string | null }>(
+        db.connection,
+        'SELECT file_name, status, reason_code FROM audit.files ORDER BY file_name',
+      );
+      expect(files).toEqual([
+        { file_name: 'cases_20250630.xlsx', status: 'skipped', reason_code: 'poison_file' },
+        { file_name: 'training_20250601.csv', status: 'loaded', reason_code: null },
+      ]);
+    } finally {
+      db.close();
+    }
+    const dir = path.join(own.dataDir, 'runs');
+    const outcomes = readdirSync(dir).sort().map((n) => JSON.parse(readFileSync(path.join(dir, n), 'utf8')) as { outcome: string; message: string | null });
+    expect(outcomes.map((j) => j.outcome)).toEqual(['killed', 'partial']);
+    expect(outcomes[0]!.message).toContain('cases_20250630.xlsx');
+  }, 300_000);
+});

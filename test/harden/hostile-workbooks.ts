@@ -120,10 +120,10 @@ function deflatePieces(pieces: Buffer[]): Buffer[] {
   return pieces.map((piece, i) => deflateRawSync(piece, i < pieces.length - 1 ? { level: 9, finishFlush: zlibConstants.Z_FULL_FLUSH } : { level: 9 }));
 }
 
-/** A case workbook whose shared strings table holds `count` distinct strings (the headers first). */
-export function writeManySharedStrings(file: string, count: number): void {
+/** A case workbook whose shared strings table holds `count` distinct strings (the headers first), padded to `length` characters. */
+export function writeManySharedStrings(file: string, count: number, length = 0): void {
   const items: string[] = CASE_HEADERS.map((h) => `<si><t>${h}</t></si>`);
-  for (let i = items.length; i < count; i++) items.push(`<si><t>S${i}</t></si>`);
+  for (let i = items.length; i < count; i++) items.push(`<si><t>${`S${i}`.padEnd(length, '.')}</t></si>`);
   writeZip(file, workbookParts(part('xl/sharedStrings.xml', `${SST_OPEN}${items.join('')}</sst>`)));
 }
 

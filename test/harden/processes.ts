@@ -2,6 +2,7 @@
 // /usr/bin/time (its exact peak resident memory and wall time, from the kernel's rusage), and
 // the server as `npm start` starts it (server/main.ts in its own process, on a free port).
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { HMAC_SECRET, ROOT } from '../refresh/harness.ts';
 
@@ -35,7 +36,7 @@ export function runRefreshMeasured(dataDir: string, env: Record<string, string> 
       const killedBy = /Command terminated by signal (\d+)/.exec(stderr);
       resolve({
         code: killedBy ? null : code,
-        signal: killedBy ? (Number(killedBy[1]) === 9 ? 'SIGKILL' : (`SIG${killedBy[1]}` as NodeJS.Signals)) : null,
+        signal: killedBy ? signalName(Number(killedBy[1])) : null,
         stdout,
         stderr: stderr.replace(TIME_LINE, ''),
         peakRssBytes: measured ? Number(measured[1]) * 1024 : NaN,
@@ -43,6 +44,10 @@ export function runRefreshMeasured(dataDir: string, env: Record<string, string> 
       });
     });
   });
+}
+
+function signalName(signal: number): NodeJS.Signals {
+  return (Object.entries(os.constants.signals).find(([, n]) => n === signal)?.[0] ?? `SIG${signal}`) as NodeJS.Signals;
 }
 
 export interface ServerProcess {
