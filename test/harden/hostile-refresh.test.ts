@@ -3,7 +3,7 @@
 // file whose reading kills the refresh is recorded and skipped by every later run (until its
 // bytes change), the dead run's journal is marked `killed`, and 数据质量 shows why.
 // Measurements (peak RSS from the kernel via /usr/bin/time, wall time) are printed.
-import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../pipelines/config.ts';
@@ -88,14 +88,14 @@ describe('hostile workbooks and poison files', () => {
 
   it('records a file whose reading kills the refresh; the next run marks that journal killed, skips the file and loads the rest', async () => {
     const killer = path.join(config.inboxDir, 'cases_20250620.csv');
-    copyFileSync(rounds[1]!.find((f) => path.basename(f).startsWith('cases_'))!, killer);
+    copyFileSync(rounds[2]![0]!, killer); // a good CSV (the corrected June cases) under a new name
     const dead = await runRefreshMeasured(config.dataDir, { REFRESH_TEST_KILL_READING: 'cases_20250620.csv' });
     expect(dead.signal).toBe('SIGKILL');
     const left = journals().at(-1)!;
     expect(left.outcome).toBe('running'); // as the dead process left it
 
     // the next run: a new good file beside the killer
-    putInInbox(config, rounds[1]!.filter((f) => !path.basename(f).startsWith('cases_')));
+    putInInbox(config, rounds[1]!);
     const next = await runRefreshMeasured(config.dataDir);
     expect(next.code, next.stderr).toBe(0);
     const deadJournal = journals().find((j) => j.run_id === left.run_id)!;
@@ -124,8 +124,7 @@ describe('hostile workbooks and poison files', () => {
   }, 300_000);
 
   it('reads the file again once its bytes change', async () => {
-    // the corrected export (other bytes) under the same name
-    copyFileSync(rounds[2]![0]!, path.join(config.inboxDir, 'cases_20250620.csv'));
+    appendFileSync(path.join(config.inboxDir, 'cases_20250620.csv'), '\r\n'); // other bytes, same rows
     const run = await runRefreshMeasured(config.dataDir);
     expect(run.code, run.stderr).toBe(0);
     const row = (await auditFiles()).find((f) => f.file_name === 'cases_20250620.csv');
