@@ -6,7 +6,7 @@
 // time, so decode is the wall time during which at least one file was decoding (the union of
 // the intervals), never more than the read stage. Files already clean UTF-8 are not transcoded
 // and send no events: their detection pass counts as read; so do workbooks.
-import type { ProgressEvent } from '../pipelines/run/refresh.ts';
+import type { ProgressEvent } from '../pipelines/run/vocabulary.ts';
 
 export class DecodeClock {
   private readonly intervals: [number, number][] = [];

@@ -1,5 +1,5 @@
 // What the bench's child processes report over IPC.
-import type { RefreshResult } from '../../pipelines/run/refresh.ts';
+import type { RefreshResult } from '../../pipelines/run/vocabulary.ts';
 import type { StageName } from '../../pipelines/run/stages.ts';
 
 export interface FloorMessage {

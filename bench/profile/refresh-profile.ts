@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../pipelines/config.ts';
-import { runRefresh, type RefreshResult } from '../../pipelines/run/refresh.ts';
+import { runRefresh } from '../../pipelines/run/refresh.ts';
+import type { RefreshResult } from '../../pipelines/run/vocabulary.ts';
 
 const { values } = parseArgs({
   options: { keep: { type: 'boolean' }, exports: { type: 'string' }, work: { type: 'string' }, json: { type: 'string' }, again: { type: 'string' } },

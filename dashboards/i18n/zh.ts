@@ -1,6 +1,7 @@
 // Chinese UI text. Every page's words live here, one section per area: the one place to read or
 // change the product's wording. Data values (unit names, indicator names and definitions from
 // mart.indicator_catalog, loader messages) come from the warehouse instead.
+import { TRIGGER_LABELS } from '../../pipelines/run/vocabulary.ts';
 
 export const zh = {
   // Access and console (server/auth, dashboards/pages/console.ts)
@@ -343,7 +344,7 @@ export const zh = {
     duplicate_key: '文件内编号重复',
   } as Record<string, string>,
   runStatus: { success: '成功', partial: '部分成功', failed: '失败', killed: '中断', running: '进行中', skipped: '已跳过' } as Record<string, string>,
-  runTrigger: { cli: '命令行', schedule: '定时任务', api: '接口', rebuild: '重建' } as Record<string, string>,
+  runTrigger: TRIGGER_LABELS as Record<string, string>,
   fileStatus: { loaded: '已加载', rejected: '整体拒收', unknown: '无法识别', skipped: '已跳过' } as Record<string, string>,
   fileKind: {
     office_workbook: '司法所名册（工作簿）',

@@ -4,7 +4,8 @@
 // for GET /api/runs and the 数据质量 page. SQL in ./sql/run_history*.sql.
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { journalStamp, readRunJournals, type JournalFile, type JournalTest, type RunJournal, type RunOutcome, type SkippedTicks, type TestSummary } from '../../pipelines/run/journal.ts';
+import { journalStamp, readRunJournals, type JournalFile, type JournalTest, type RunJournal, type SkippedTicks, type TestSummary } from '../../pipelines/run/journal.ts';
+import type { RunOutcome } from '../../pipelines/run/vocabulary.ts';
 import { queryJson } from '../../pipelines/warehouse/duckdb.ts';
 
 const SQL_NAMES = ['run_history', 'run_history_files', 'run_history_tests'] as const;

@@ -1,19 +1,18 @@
 // Every Chinese text of an alert, in one place (the people who read alerts are the city's
 // operators, in a chat group or a mail behind the webhook).
-import type { RunOutcome } from '../run/journal.ts';
+import { triggerLabel, type RunOutcome } from '../run/vocabulary.ts';
 
-const TRIGGERS: Record<string, string> = { cli: '命令行', schedule: '定时任务', api: '网页/接口', rebuild: '重建' };
 const SOURCES: Record<string, string> = { offices: '司法所与人员名册', cases: '案件', training: '培训' };
 const OUTCOMES: Record<string, string> = { success: '成功', partial: '部分成功', failed: '失败', killed: '中断', running: '进行中', skipped: '跳过' };
 
 export const alertTexts = {
   system: '丽水市司法所综合改革监测',
-  trigger: (trigger: string) => TRIGGERS[trigger] ?? trigger,
+  trigger: triggerLabel,
   outcome: (outcome: RunOutcome) => OUTCOMES[outcome] ?? outcome,
   runFailed: {
     title: (runId: string) => `数据刷新失败（运行 ${runId}）`,
     message: (trigger: string, why: string | null) =>
-      `${TRIGGERS[trigger] ?? trigger}触发的刷新未能发布，看板仍显示上一次成功的数据。原因：${why ?? '未知'}`,
+      `${triggerLabel(trigger)}触发的刷新未能发布，看板仍显示上一次成功的数据。原因：${why ?? '未知'}`,
   },
   runKilled: {
     title: (runId: string | null) => `数据刷新进程异常终止${runId ? `（运行 ${runId}）` : ''}`,

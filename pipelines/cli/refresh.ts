@@ -13,8 +13,9 @@ import { restrictUmask, tightenDataDir } from '../fs/private-files.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
-import { runRefresh, type PausePoint, type RunTrigger } from '../run/refresh.ts';
+import { runRefresh } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
+import { RUN_ID_PATTERN, RUN_TRIGGERS, type PausePoint, type RunTrigger } from '../run/vocabulary.ts';
 import { writeLake } from '../publish/lake.ts';
 
 const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] [--rebuild]
@@ -22,10 +23,9 @@ const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] 
   --db       要刷新的仓库文件（默认 DATA_DIR/warehouse/warehouse.duckdb）
   --rebuild  只用归档（DATA_DIR/archive）中的文件重建一个新仓库并发布，不移动任何文件`;
 
-const TRIGGERS: readonly RunTrigger[] = ['cli', 'schedule', 'api'];
+/** `rebuild` is not a --trigger: --rebuild is the command for it. */
+const TRIGGERS: readonly RunTrigger[] = RUN_TRIGGERS.filter((t) => t !== 'rebuild');
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-/** The form of newRunId (run/refresh.ts): it names files, so nothing else is taken. */
-const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
 async function main(): Promise<number> {
   let values: { inbox?: string; db?: string; trigger?: string; rebuild?: boolean; help?: boolean };
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     }));
     if (values.trigger !== undefined && !TRIGGERS.includes(values.trigger as RunTrigger)) throw new Error(`--trigger 只能是 ${TRIGGERS.join('、')}`);
     // Internal: the server names its child's run up front (REFRESH_RUN_ID), to answer at once.
-    if (process.env.REFRESH_RUN_ID !== undefined && !RUN_ID.test(process.env.REFRESH_RUN_ID)) throw new Error(`REFRESH_RUN_ID 无效：${process.env.REFRESH_RUN_ID}`);
+    if (process.env.REFRESH_RUN_ID !== undefined && !RUN_ID_PATTERN.test(process.env.REFRESH_RUN_ID)) throw new Error(`REFRESH_RUN_ID 无效：${process.env.REFRESH_RUN_ID}`);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;

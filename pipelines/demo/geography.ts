@@ -1,5 +1,5 @@
-// The 9 county-level units of Lishui and their townships: the real 173 (a copy of
-// ../shared/reference/lishui_townships.csv kept beside this module, so a fresh clone has it)
+// The 9 county-level units of Lishui and their townships: the real 173 (reference/, a copy of
+// the spec's reference data kept with the product, so a fresh clone has it)
 // and, for the larger scales, synthetic townships added under the same 9 counties, since the
 // export contract knows no other county.
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ export interface Township {
   synthetic: boolean;
 }
 
-export const TOWNSHIPS_FILE = fileURLToPath(new URL('./lishui_townships.csv', import.meta.url));
+export const TOWNSHIPS_FILE = fileURLToPath(new URL('./reference/lishui_townships.csv', import.meta.url));
 
 /** The 173 real townships, in the file's order (by county, then code). */
 export function lishuiTownships(file: string = TOWNSHIPS_FILE): Township[] {

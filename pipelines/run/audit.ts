@@ -1,7 +1,7 @@
 // Writes a run's history into the build warehouse just before it is published: audit.runs,
 // audit.files (one row per file the run saw) and audit.data_test_results.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RefreshResult } from './refresh.ts';
+import type { RefreshResult } from './vocabulary.ts';
 
 /**
  * `stages` is what audit.runs records as the stage timings (default: result.stages). The row is

@@ -5,7 +5,7 @@
 // GET /api/runs and the 数据质量 page merge it with audit.runs of the published warehouse.
 //
 // Nothing personal goes in: file names, counts, reason codes and the run's Chinese messages
-// (ID-like digits masked again, as refresh.ts does). Not the pulled URLs (they may carry
+// (ID-like digits masked again with maskIdLike, as the run's own message is). Not the pulled URLs (they may carry
 // credentials), not rejected rows. Of the data tests only the counts and the tests that did not
 // pass are kept (a run has ~300; all of them are in audit.data_test_results once published).
 //
@@ -17,11 +17,7 @@ import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import type { DataTestResult } from '../models/runner.ts';
-import { maskIdNumbers as maskIdLike } from '../pii/id-mask.ts';
-import { newRunId, type FileReport, type RefreshResult, type RunStatus, type RunTrigger } from './refresh.ts';
-
-/** How a run ended, as the history shows it; `skipped` is a scheduled tick that found a run going. */
-export type RunOutcome = RunStatus | 'running' | 'killed' | 'skipped';
+import { maskIdLike, newRunId, type FileReport, type RefreshResult, type RunOutcome, type RunTrigger } from './vocabulary.ts';
 
 export interface JournalFile {
   file_name: string;

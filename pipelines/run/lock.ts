@@ -16,7 +16,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunTrigger } from './refresh.ts';
+import { triggerLabel, type RunTrigger } from './vocabulary.ts';
 
 export interface LockInfo {
   pid: number;
@@ -39,10 +39,8 @@ export interface RefreshLock {
   release(): Promise<void>;
 }
 
-const TRIGGER_NAMES: Record<RunTrigger, string> = { cli: '命令行', schedule: '定时任务', api: '网页/接口', rebuild: '重建' };
-
 function busyMessage(holder: LockInfo): string {
-  const who = `${TRIGGER_NAMES[holder.trigger] ?? holder.trigger}，进程 ${holder.pid}${holder.hostname ? `@${holder.hostname}` : ''}`;
+  const who = `${triggerLabel(holder.trigger)}，进程 ${holder.pid}${holder.hostname ? `@${holder.hostname}` : ''}`;
   const run = holder.runId ? `，运行 ${holder.runId}` : '';
   return `另一次刷新正在进行（${who}${run}，开始于 ${holder.since}），请等它结束后再试。`;
 }
@@ -57,7 +55,7 @@ export function lockSocketName(warehouseFile: string): string {
   return `\0lishui-refresh-lock-${digest}`;
 }
 
-/** Takes W's lock or throws RefreshBusyError. A lock whose holder process is dead is taken over. */
+/** Takes W's lock or throws RefreshBusyError. A holder that died holds nothing: the kernel freed its name. */
 export async function acquireRefreshLock(warehouseFile: string, owner: { trigger: RunTrigger; runId?: string }): Promise<RefreshLock> {
   if (process.platform !== 'linux') throw new Error('刷新锁依赖 Linux 内核的抽象套接字，本系统不支持。');
   const info: LockInfo = {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { currentProcess, journalDirFor, processIsAlive, writeRunJournal, type RunJournal, type RunProcess } from './journal.ts';
 import { writePrivateFileSync } from '../fs/private-files.ts';
 import type { SourceFile } from '../sources/batches.ts';
-import type { FileReport } from './refresh.ts';
+import type { FileReport } from './vocabulary.ts';
 
 export interface PoisonRecord {
   file_id: string;

@@ -1,7 +1,7 @@
 // Progress of a refresh on a terminal: on a TTY one status line redrawn in place (file, bytes
 // or rows so far, current stage) plus a line per finished file; elsewhere (logs, pipes) plain
 // lines only when a stage or a file ends, so logs stay short.
-import type { ProgressEvent } from './refresh.ts';
+import type { ProgressEvent } from './vocabulary.ts';
 
 export interface ProgressPrinter {
   onProgress(event: ProgressEvent): void;

@@ -1,5 +1,5 @@
 // The named stages of a refresh and the seconds spent in each. Stages that repeat per batch
-// (read, validate) add up. Later work (locking, blue-green, journal, alerts) hooks in here.
+// (read, validate) add up.
 
 export const STAGES = ['prepare', 'sources', 'read', 'validate', 'build', 'tests', 'publish', 'archive'] as const;
 export type StageName = (typeof STAGES)[number];

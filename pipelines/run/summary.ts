@@ -1,7 +1,7 @@
 // The short report a refresh prints at its end (interfaces.md): files loaded, rows loaded,
 // rows rejected by reason, time taken, and every file that was unknown or rejected whole, with
 // why. In Chinese, for the operators who run it.
-import type { RefreshResult } from './refresh.ts';
+import type { RefreshResult } from './vocabulary.ts';
 import { STAGES, type StageName } from './stages.ts';
 
 const STATUS_TEXT = { success: '成功', partial: '部分成功（有被拒收的行或文件）', failed: '失败，未发布' } as const;

@@ -16,13 +16,11 @@ import { dispatchAlerts } from '../../pipelines/alerts/raise.ts';
 import { killedRunAlert } from '../../pipelines/alerts/alerts.ts';
 import type { Config } from '../../pipelines/config.ts';
 import { acquireRefreshLock, type RefreshLock } from '../../pipelines/run/lock.ts';
-import { newRunId } from '../../pipelines/run/refresh.ts';
+import { newRunId, type ServerTrigger } from '../../pipelines/run/vocabulary.ts';
 import type { Logger } from '../log.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'pipelines/cli/refresh.ts');
-
-export type ServerTrigger = 'schedule' | 'api';
 
 export interface RefreshRunnerOptions {
   config: Config;

@@ -9,7 +9,7 @@ import { zh } from '../../dashboards/i18n/zh.ts';
 import type { Config } from '../../pipelines/config.ts';
 import { journalDirFor, skippedJournal, writeRunJournal, type SkippedTicks } from '../../pipelines/run/journal.ts';
 import { RefreshBusyError, type LockInfo } from '../../pipelines/run/lock.ts';
-import { newRunId } from '../../pipelines/run/refresh.ts';
+import { newRunId } from '../../pipelines/run/vocabulary.ts';
 import type { Logger } from '../log.ts';
 import { RunnerStoppedError, type RefreshRunner } from './runner.ts';
 

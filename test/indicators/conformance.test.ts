@@ -1,10 +1,10 @@
-// The independent check: the conformance inbox (../shared/conformance) goes through the real
+// The independent check: the conformance inbox (test/fixtures/conformance) goes through the real
 // refresh command (interfaces.md: `npm run refresh -- --inbox DIR --db FILE`), and
 // mart.indicator_values must hold every row of expected.json (numerator and denominator
 // exactly, reform_index to 1e-9, value to 1e-9, target, meets_target, as_of, unit_name) and no
 // other row of those indicators and years.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,10 +13,7 @@ import { openDatabase, queryJson, type Database } from '../../pipelines/warehous
 import type { IndicatorRow } from './core-fixture.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CONFORMANCE = path.resolve(ROOT, '../shared/conformance');
-const REFRESH_CLI = path.join(ROOT, 'pipelines/cli/refresh.ts');
-// The refresh command belongs to the loading work (issue 2); until it exists there is nothing to run.
-const ready = existsSync(REFRESH_CLI) && existsSync(CONFORMANCE);
+const CONFORMANCE = path.join(ROOT, 'test/fixtures/conformance');
 
 const key = (r: Pick<IndicatorRow, 'indicator_id' | 'period' | 'grain' | 'unit_code'>) => `${r.indicator_id}|${r.period}|${r.grain}|${r.unit_code}`;
 
@@ -26,10 +23,9 @@ let actual: Map<string, IndicatorRow>;
 let expected: IndicatorRow[];
 
 beforeAll(async () => {
-  if (!ready) return;
   workDir = mkdtempSync(path.join(tmpdir(), 'conformance-'));
   const inbox = path.join(workDir, 'inbox');
-  // the shared inbox is read-only and loading archives files: work on a copy
+  // loading archives inbox files: work on a copy
   cpSync(path.join(CONFORMANCE, 'inbox'), inbox, { recursive: true });
   const file = path.join(workDir, 'warehouse.duckdb');
   await promisify(execFile)('npm', ['run', '--silent', 'refresh', '--', '--inbox', inbox, '--db', file], {
@@ -54,7 +50,7 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!ready)('conformance inbox through the real refresh', () => {
+describe('conformance inbox through the real refresh', () => {
   it('holds every expected row, exactly', () => {
     const problems: string[] = [];
     for (const e of expected) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createProgressPrinter } from '../../pipelines/run/progress.ts';
-import type { FileReport } from '../../pipelines/run/refresh.ts';
+import type { FileReport } from '../../pipelines/run/vocabulary.ts';
 import { tempDir } from '../helpers/export-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

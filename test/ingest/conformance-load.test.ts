@@ -1,4 +1,4 @@
-// The conformance inbox (../shared/conformance, built to exports.md by people outside this
+// The conformance inbox (test/fixtures/conformance, built to exports.md by people outside this
 // project) through the real refresh command: rejected rows per file and reason, every planted
 // row at its file, sheet and row number, the files that cannot load, the loaded counts, and no
 // ID number of the inbox anywhere in the warehouse file. Then the same exports again: nothing
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryJson, quoteIdent, type Database } from '../../pipelines/warehouse/duckdb.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CONFORMANCE = path.resolve(ROOT, '../shared/conformance');
+const CONFORMANCE = path.join(ROOT, 'test/fixtures/conformance');
 
 interface Expected {
   rejected: Record<string, Record<string, number>>;
@@ -42,7 +42,7 @@ let output: string;
 let db: Database;
 
 async function refresh(): Promise<{ stdout: string; stderr: string }> {
-  // the shared inbox is read-only and loading archives files: always a fresh copy
+  // loading archives inbox files: always a fresh copy
   const inbox = path.join(work, 'inbox');
   cpSync(path.join(CONFORMANCE, 'inbox'), inbox, { recursive: true });
   for (const name of readdirSync(inbox)) chmodSync(path.join(inbox, name), 0o644);

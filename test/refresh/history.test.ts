@@ -6,7 +6,8 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analystDirFor } from '../../pipelines/publish/analyst.ts';
 import { historyFileFor, listHistory, readPublishedRunId } from '../../pipelines/run/history.ts';
-import { runRefresh, type RefreshResult } from '../../pipelines/run/refresh.ts';
+import { runRefresh } from '../../pipelines/run/refresh.ts';
+import type { RefreshResult } from '../../pipelines/run/vocabulary.ts';
 import { WarehouseHolder } from '../../server/warehouse.ts';
 import { answerAfterPublish, dataDirWith, demoRounds, getUntil, martTables, putInInbox, runCommand, startServer, type TestServer } from './harness.ts';
 

@@ -6,7 +6,8 @@ import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyFileFor } from '../../pipelines/run/history.ts';
-import { runRefresh, type RefreshResult } from '../../pipelines/run/refresh.ts';
+import { runRefresh } from '../../pipelines/run/refresh.ts';
+import type { RefreshResult } from '../../pipelines/run/vocabulary.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
 import { dataDirWith, demoRounds, inboxNames, martTables, putInInbox, runCommand } from './harness.ts';
 

@@ -6,7 +6,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalDirFor } from '../../pipelines/run/journal.ts';
-import { ABANDONED_MESSAGE } from '../../pipelines/run/refresh.ts';
+import { ABANDONED_MESSAGE } from '../../pipelines/run/vocabulary.ts';
 import type { RunHistoryEntry } from '../../dashboards/queries/runs.ts';
 import { api, journals, makeWorld, runsOf, spawnRefreshCli, startServer, until, type Server, type World } from './world.ts';
 

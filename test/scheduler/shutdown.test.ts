@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoExports } from '../../pipelines/demo/generate.ts';
 import { readRefreshLock } from '../../pipelines/run/lock.ts';
-import { ABANDONED_MESSAGE } from '../../pipelines/run/refresh.ts';
+import { ABANDONED_MESSAGE } from '../../pipelines/run/vocabulary.ts';
 import { HMAC_SECRET, ROOT, api, journals, makeWorld, spawnRefreshCli, until, type World } from './world.ts';
 
 let world: World;

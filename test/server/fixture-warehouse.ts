@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lishuiTownships, type Township } from '../../pipelines/demo/geography.ts';
 import { openDatabase } from '../../pipelines/warehouse/duckdb.ts';
 import { prepareWarehouse, runDataTests, runModels } from '../../pipelines/models/runner.ts';
 import {
@@ -28,7 +29,6 @@ import {
 export const FIXTURE_END_DATE = '2025-11-30';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TOWNSHIPS = path.resolve(ROOT, '../shared/reference/lishui_townships.csv');
 
 /** Mulberry32: a tiny seeded generator, so the fixture is the same on every run. */
 function seeded(seed: number): () => number {
@@ -40,20 +40,6 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface Township {
-  countyCode: string;
-  code: string;
-  name: string;
-}
-
-function townships(): Township[] {
-  const lines = readFileSync(TOWNSHIPS, 'utf8').trim().split(/\r?\n/).slice(1);
-  return lines.map((line) => {
-    const [countyCode = '', , code = '', name = ''] = line.split(',');
-    return { countyCode, code, name };
-  });
 }
 
 const SNAPSHOTS = ['2024-12-31', '2025-06-30'] as const;
@@ -72,7 +58,7 @@ export function fixtureCoreData(): CoreData {
   const chance = (p: number) => random() < p;
 
   const byCounty = new Map<string, Township[]>();
-  for (const t of townships()) byCounty.set(t.countyCode, [...(byCounty.get(t.countyCode) ?? []), t]);
+  for (const t of lishuiTownships()) byCounty.set(t.countyCode, [...(byCounty.get(t.countyCode) ?? []), t]);
 
   const offices: OfficeRow[] = [];
   const staff: StaffRow[] = [];
