@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { loadConfig } from '../config.ts';
 import { restrictUmask, tightenDataDir } from '../fs/private-files.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
@@ -105,7 +106,8 @@ async function main(): Promise<number> {
   printer.done();
   await guard?.dispose();
   await tightenDataDir(config);
-  process.stdout.write(`${formatSummary(result)}\n`);
+  // The summary quotes file messages (masked where made); masked again as any log line is.
+  process.stdout.write(`${maskIdNumbers(formatSummary(result))}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
   if (result.published && config.lakeDir) await exportLake(config.warehouseFile, config.lakeDir, config);
@@ -177,7 +179,7 @@ async function pauseForTest(point: PausePoint, signal: AbortSignal): Promise<voi
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`刷新出错：${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`刷新出错：${maskIdNumbers(error instanceof Error ? error.message : String(error))}\n`);
     process.exit(1);
   },
 );
