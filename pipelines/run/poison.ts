@@ -20,6 +20,12 @@ export interface PoisonRecord {
   /** The run that died reading it, and when that run started. */
   run_id: string;
   recorded_at: string;
+  /**
+   * Files read side by side with it when the run died (two are read at once): then it is only a
+   * suspect, read again alone (its own round) until it either loads — the record goes — or kills
+   * a run alone, which makes the record a verdict.
+   */
+  read_with?: string[];
 }
 
 interface ReadingMarker {
@@ -97,7 +103,14 @@ export async function reapDeadRuns(dataDir: string, currentRunId: string, isAliv
     if (isAlive(marker.process)) continue; // another host's run, still going
     for (const file of marker.files) {
       if (!SHA256.test(file.file_id)) continue;
-      const record: PoisonRecord = { file_id: file.file_id, file_name: file.file_name, run_id: marker.run_id, recorded_at: new Date().toISOString() };
+      const others = marker.files.filter((f) => f.file_id !== file.file_id).map((f) => f.file_name);
+      const record: PoisonRecord = {
+        file_id: file.file_id,
+        file_name: file.file_name,
+        run_id: marker.run_id,
+        recorded_at: new Date().toISOString(),
+        ...(others.length > 0 ? { read_with: others } : {}),
+      };
       writePrivateFileSync(path.join(dir, `${file.file_id}.json`), `${JSON.stringify(record, null, 1)}\n`);
     }
     killedFiles.set(marker.run_id, marker.files.map((f) => f.file_name));
@@ -162,6 +175,8 @@ export class ReadingTracker {
   end(file: { fileId: string }): void {
     this.reading.delete(file.fileId);
     this.write();
+    // Read to its end without killing the run: a suspect no more.
+    rmSync(path.join(poisonDirFor(this.dataDir), `${file.fileId}.json`), { force: true });
   }
 
   /** The run is over (or failed without dying): nothing is being read. */
@@ -203,14 +218,20 @@ export function readPoisonRecord(dataDir: string, fileId: string): PoisonRecord 
 
 /**
  * Takes the poisoned files out of the rounds a run will plan, with the report of each: skipped
- * (`poison_file`), left where it is.
+ * (`poison_file`), left where it is. A suspect (read side by side with another when a run died)
+ * is moved to a round of its own at the end, so that it is read alone.
  */
 export function setAsidePoisoned(rounds: SourceFile[][], poisoned: Map<string, PoisonRecord>): { rounds: SourceFile[][]; reports: FileReport[] } {
   const reports: FileReport[] = [];
+  const alone: SourceFile[][] = [];
   const kept = rounds.map((files) =>
     files.filter((file) => {
       const record = poisoned.get(file.fileId);
       if (!record) return true;
+      if (record.read_with && record.read_with.length > 0) {
+        alone.push([file]);
+        return false;
+      }
       reports.push({
         name: file.name,
         fileId: file.fileId,
@@ -228,7 +249,7 @@ export function setAsidePoisoned(rounds: SourceFile[][], poisoned: Map<string, P
       return false;
     }),
   );
-  return { rounds: kept, reports };
+  return { rounds: [...kept, ...alone], reports };
 }
 
 export interface PoisonGuard {
