@@ -3,6 +3,7 @@
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import { zh } from './i18n/zh.ts';
+import { zhClerk } from './i18n/zh-clerk.ts';
 import { pageHref, type NavKey, type PageContext, type PageOutput } from './page.ts';
 
 /** The tab icon, inline (a red seal with 法), so no request can fail for it. */
@@ -19,6 +20,7 @@ const NAV: { key: Exclude<NavKey, null>; path: string; label: string; countyAwar
   { key: 'training', path: '/training', label: zh.nav.training, countyAware: true },
   { key: 'cases', path: '/cases', label: zh.nav.cases, countyAware: true },
   { key: 'quality', path: '/quality', label: zh.nav.quality, countyAware: true },
+  { key: 'validate', path: '/validate', label: zhClerk.validate.title, countyAware: false },
   { key: 'indicators', path: '/indicators', label: zh.nav.indicators, countyAware: false },
   { key: 'report', path: '/report', label: zh.nav.report, countyAware: true },
 ];

@@ -6,7 +6,7 @@ import type { SafeHtml } from './html.ts';
 import { chartFigure, type ChartSpec } from './charts/render.ts';
 import type { CatalogEntry, Db } from './queries/marts.ts';
 
-export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'indicators' | 'report' | null;
+export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'validate' | 'indicators' | 'report' | null;
 
 export interface Filters {
   /** The year shown: from `?year=`, else the latest year with data. */
@@ -37,6 +37,12 @@ export interface PageContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (the 数据质量 page's run history); absent: none. */
   runJournalDir?: string | null;
+  /** The URL's other single-valued query parameters (a page's own filters, e.g. 数据质量's file or page). */
+  query?: Record<string, string>;
+  /** Today (YYYY-MM-DD, Asia/Shanghai) by the server's clock, for submission freshness. */
+  today?: string;
+  /** Each month's exports are due by this day of the following month. */
+  submissionDeadlineDay?: number;
 }
 
 export interface Breadcrumb {

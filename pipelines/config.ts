@@ -21,6 +21,10 @@ const fileSettingsSchema = z
     alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** A county whose newest export of a kind is older than this many days raises an alert. */
     staleAfterDays: z.number().int().positive().default(45),
+    /** Each month's exports are due by this day of the following month (on-time rate on 数据质量). */
+    submissionDeadlineDay: z.number().int().min(1).max(28).default(5),
+    /** Largest file POST /api/validate (预检) accepts, in bytes. */
+    validateMaxBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
     /** Published warehouses kept for rollback. */
     keepWarehouses: z.number().int().min(1).default(5),
     consoleTimeoutMs: z.number().int().positive().default(10_000),

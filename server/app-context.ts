@@ -5,6 +5,7 @@ import type { ClientAssets } from './assets.ts';
 import type { GenerationCache } from './cache.ts';
 import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
+import type { ValidateSettings } from './routes/validate.ts';
 import type { WarehouseHolder } from './warehouse.ts';
 
 export interface AppContext {
@@ -17,6 +18,12 @@ export interface AppContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (pipelines/run/journal.ts); null: the history is audit.runs alone. */
   runJournalDir: string | null;
+  /** Today's clock for submission freshness (days since, deadlines passed); tests pass their own. */
+  today: () => Date;
+  /** Each month's exports are due by this day of the following month (config submissionDeadlineDay). */
+  submissionDeadlineDay: number;
+  /** POST /api/validate (预检). */
+  validate: ValidateSettings;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

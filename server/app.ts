@@ -2,6 +2,7 @@
 //   security headers → open routes (health, assets) → authenticate (the auth slot: sets
 //   req.scope) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
 //   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
+import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { errorPage } from '../dashboards/layout.ts';
@@ -21,6 +22,7 @@ import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
 import { registerRunsApi } from './routes/runs.ts';
+import { DEFAULT_VALIDATE_MAX_BYTES, registerValidateApi, type ValidateSettings } from './routes/validate.ts';
 import { CITY_WIDE_ADMIN } from './scope.ts';
 import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
 
@@ -39,6 +41,12 @@ export interface AppOptions {
    * `req.scope` (or refuses). Default: every request is a city-wide admin.
    */
   authenticate?: RequestHandler;
+  /** The clock of "today" for submission freshness (default: the machine's). */
+  today?: () => Date;
+  /** Day of the following month by which a month's exports are due (default 5). */
+  submissionDeadlineDay?: number;
+  /** POST /api/validate: the person-key secret and the upload limit (default: a throwaway secret, 50 MB). */
+  validate?: Partial<ValidateSettings>;
   /** More route modules, registered after authentication and before the pages. */
   routes?: RouteModule[];
 }
@@ -58,6 +66,9 @@ export function createApp(options: AppOptions): express.Express {
     pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
     staleAfterDays: options.staleAfterDays ?? 45,
     runJournalDir: options.runJournalDir ?? null,
+    today: options.today ?? (() => new Date()),
+    submissionDeadlineDay: options.submissionDeadlineDay ?? 5,
+    validate: { secret: options.validate?.secret ?? throwawaySecret(), maxBytes: options.validate?.maxBytes ?? DEFAULT_VALIDATE_MAX_BYTES },
   };
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +83,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate ?? everyoneIsCityAdmin);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerValidateApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 
@@ -109,4 +120,10 @@ function describe(error: unknown): { status: number; code: string; message: stri
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'bad_request', message: zh.errors.badRequest };
   return { status: 500, code: 'internal', message: zh.errors.internal };
+}
+
+/** A secret for 预检 when none is configured: person keys of a check are never kept. */
+function throwawaySecret(): () => Buffer {
+  const secret = randomBytes(32);
+  return () => secret;
 }

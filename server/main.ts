@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { loadConfig } from '../pipelines/config.ts';
 import { restrictUmask, tightenDataDir } from '../pipelines/fs/private-files.ts';
+import { loadOrCreateSecret } from '../pipelines/pii/person-key.ts';
 import { journalDirFor } from '../pipelines/run/journal.ts';
 import { createApp } from './app.ts';
 import { buildClientAssets } from './assets.ts';
@@ -36,6 +37,9 @@ const app = createApp({
   tls: config.tls,
   staleAfterDays: config.staleAfterDays,
   runJournalDir: journalDirFor(config.dataDir),
+  submissionDeadlineDay: config.submissionDeadlineDay,
+  // the warehouse's own secret (a refresh has made one by now), so 预检 finds training rows' counties
+  validate: { secret: () => loadOrCreateSecret(config), maxBytes: config.validateMaxBytes },
   authenticate: auth.router,
   routes: [sqlConsole.routes, refresh.routes],
 });

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { zh } from '../../dashboards/i18n/zh.ts';
 import type { CountyOption, PageContext } from '../../dashboards/page.ts';
 import { catalog, units, years, type CatalogEntry } from '../../dashboards/queries/marts.ts';
+import { shanghaiDate } from '../../dashboards/queries/submissions.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { countyParam, yearParam } from '../http/params.ts';
@@ -67,6 +68,16 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
     catalog: meta.catalog,
     staleAfterDays: app.staleAfterDays,
     runJournalDir: app.runJournalDir,
+    query: singleValued(req),
+    today: shanghaiDate(app.today()),
+    submissionDeadlineDay: app.submissionDeadlineDay,
     asOf: meta.asOfByYear.get(year) ?? null,
   };
+}
+
+/** The query parameters that have one short string value (pages check the ones they read). */
+function singleValued(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string' && value.length <= 300) out[key] = value;
+  return out;
 }
