@@ -7,6 +7,14 @@ import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
 import type { ValidateSettings } from './routes/validate.ts';
 import type { WarehouseHolder } from './warehouse.ts';
+import type { EditionReader } from '../pipelines/editions/store.ts';
+
+/** Monthly editions (issue 13): where they are kept and what the report prints. */
+export interface EditionsContext {
+  reader: EditionReader;
+  /** The issuing office on the monthly report (config.issuingOffice). */
+  issuingOffice: string;
+}
 
 export interface AppContext {
   warehouse: WarehouseHolder;
@@ -18,7 +26,9 @@ export interface AppContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (pipelines/run/journal.ts); null: the history is audit.runs alone. */
   runJournalDir: string | null;
-  /** Today's clock for submission freshness (days since, deadlines passed); tests pass their own. */
+  /** DATA_DIR/editions; null: this app serves no editions (the edition routes answer 404). */
+  editions: EditionsContext | null;
+  /** The app's clock: submission freshness, a month not over (partial), editions taken by POST; tests pass their own. */
   today: () => Date;
   /** Each month's exports are due by this day of the following month (config submissionDeadlineDay). */
   submissionDeadlineDay: number;

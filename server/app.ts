@@ -18,6 +18,8 @@ import { registerAssets } from './routes/assets.ts';
 import { registerDictionaryApi } from './routes/dictionary.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIndicatorsApi } from './routes/indicators.ts';
+import { registerEditionsApi } from './editions/routes.ts';
+import { EditionReader } from '../pipelines/editions/store.ts';
 import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
@@ -41,7 +43,9 @@ export interface AppOptions {
    * `req.scope` (or refuses). Default: every request is a city-wide admin.
    */
   authenticate?: RequestHandler;
-  /** The clock of "today" for submission freshness (default: the machine's). */
+  /** DATA_DIR/editions and the issuing office: the monthly editions (issue 13); off when unset. */
+  editions?: { dir: string; issuingOffice?: string };
+  /** The app's clock: submission freshness, partial months, editions taken by POST (default: the machine's). */
   today?: () => Date;
   /** Day of the following month by which a month's exports are due (default 5). */
   submissionDeadlineDay?: number;
@@ -66,6 +70,7 @@ export function createApp(options: AppOptions): express.Express {
     pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
     staleAfterDays: options.staleAfterDays ?? 45,
     runJournalDir: options.runJournalDir ?? null,
+    editions: options.editions ? { reader: new EditionReader(options.editions.dir), issuingOffice: options.editions.issuingOffice ?? '丽水市司法局' } : null,
     today: options.today ?? (() => new Date()),
     submissionDeadlineDay: options.submissionDeadlineDay ?? 5,
     validate: { secret: options.validate?.secret ?? throwawaySecret(), maxBytes: options.validate?.maxBytes ?? DEFAULT_VALIDATE_MAX_BYTES },
@@ -83,7 +88,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate ?? everyoneIsCityAdmin);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerValidateApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerEditionsApi, registerRejectsApi, registerValidateApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 

@@ -13,12 +13,13 @@ import { SUBMISSION_STYLE, submissionTable } from '../submission-table.ts';
 import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
-import { indicatorValues } from '../queries/marts.ts';
+import { figures } from '../queries/frozen.ts';
 
 
 export const overviewPage: Page = {
   id: 'overview',
   path: '/',
+  offersEdition: true,
   // days since the newest export change with the date
   cacheKey: async (ctx) => ctx.today ?? '',
   async render(ctx: PageContext) {
@@ -28,8 +29,8 @@ export const overviewPage: Page = {
     }
     const scopeCounty = ctx.scope.countyCode;
     const [cityRows, countyRows, submissions] = await Promise.all([
-      indicatorValues(ctx.db, { grain: 'city', county: null }),
-      indicatorValues(ctx.db, { grain: 'county', county: scopeCounty }),
+      figures(ctx, { grain: 'city', county: null }),
+      figures(ctx, { grain: 'county', county: scopeCounty }),
       submissionFreshness(ctx.connection, { today: ctx.today ?? new Date().toISOString().slice(0, 10), deadlineDay: ctx.submissionDeadlineDay ?? 5, county: scopeCounty }),
     ]);
     const targeted = ctx.catalog.filter((c) => c.is_targeted);
@@ -127,7 +128,7 @@ export const overviewPage: Page = {
       </div>
       ${section('matrix', zh.overview.matrixHeading, matrix)}
       <style>${raw(SUBMISSION_STYLE)}</style>
-      ${section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'overview-submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
+      ${ctx.edition ? '' /* an edition shows its frozen figures only; export freshness is live */ : section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'overview-submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
     `;
     return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
   },

@@ -28,6 +28,7 @@ import { pullUrls } from '../sources/http.ts';
 import { listInbox, sha256File } from '../sources/inbox.ts';
 import type { Database } from '../warehouse/duckdb.ts';
 import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
+import { reviseEditionsAfterPublish } from '../editions/after-publish.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { writeAuditRows } from './audit.ts';
 import { loadedFiles, maxLoadSeq, openBuild } from './build-file.ts';
@@ -215,6 +216,8 @@ async function runLocked(run: Run): Promise<RefreshResult> {
     settleReports(run, loaded, prepared);
     await publish(run, prepared);
     await archive(run, loaded);
+    // Monthly editions: record what this publish revised (pipelines/editions/after-publish.ts).
+    await reviseEditionsAfterPublish(run.config, run.runId, run.now());
   } catch (error) {
     result.status = 'failed';
     if (error instanceof RunAbandoned || (signal?.aborted && !result.published)) {

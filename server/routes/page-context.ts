@@ -10,6 +10,7 @@ import type { AppContext } from '../app-context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { countyParam, yearParam } from '../http/params.ts';
 import { scopeOf } from '../scope.ts';
+import { requestedEdition } from '../editions/routes.ts';
 import type { WarehouseSession } from '../warehouse.ts';
 
 export interface RequestedFilters {
@@ -58,6 +59,8 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
   } else if (county !== null && !allCounties.some((c) => c.code === county)) {
     throw notFound(zh.errors.unitNotFound);
   }
+  const editionManifest = await requestedEdition(req, app.editions?.reader ?? null);
+  const edition = editionManifest ? { manifest: editionManifest, rows: (await app.editions!.reader.rows(editionManifest.edition)) ?? [] } : null;
   return {
     db: session.db,
     connection: session.connection,
@@ -72,6 +75,8 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
     today: shanghaiDate(app.today()),
     submissionDeadlineDay: app.submissionDeadlineDay,
     asOf: meta.asOfByYear.get(year) ?? null,
+    edition,
+    editions: app.editions ? (await app.editions.reader.list()).map((m) => m.edition) : [],
   };
 }
 

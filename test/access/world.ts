@@ -15,9 +15,9 @@ import { analystFileFor, currentAnalystFile, writeAnalystDatabase } from '../../
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
 import { createAuth, type Auth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
-import { analystFileResolver, ConsoleEngine } from '../../server/console/engine.ts';
-import { ParquetExporter } from '../../server/console/parquet-export.ts';
-import { consoleRouter } from '../../server/console/router.ts';
+import type { ConsoleEngine } from '../../server/console/engine.ts';
+import { createConsoleService, type ConsoleConfig } from '../../server/console/routes.ts';
+import type { ConsoleQueryEvent } from '../../server/console/router.ts';
 import { buildTestWarehouse } from '../server/fixture-warehouse.ts';
 
 export interface World {
@@ -78,18 +78,27 @@ export interface ServerOptions {
   loginFailureLimit?: number;
   tls?: boolean;
   memoryLimit?: string;
+  /** More console settings (workers, queue, caps). */
+  console?: Partial<ConsoleConfig>;
+  /** The console's after-query hook. */
+  onQuery?: (event: ConsoleQueryEvent) => void;
 }
 
 /** The auth and console routers on an Express app on a free port, with stand-in API routes. */
 export async function startServer(world: World, options: ServerOptions = {}): Promise<TestServer> {
   const auth = createAuth({ usersFile: world.usersFile, tls: options.tls ?? false, loginFailureLimit: options.loginFailureLimit ?? 10 });
-  const engine = new ConsoleEngine({
-    resolveAnalystFile: analystFileResolver(world.warehouseFile),
-    memoryLimit: options.memoryLimit ?? '512MB',
-    threads: 1,
-    timeoutMs: options.timeoutMs ?? 10_000,
-  });
-  const exporter = new ParquetExporter({ tempDir: path.join(world.dataDir, 'tmp', 'console-export'), memoryLimit: '256MB' });
+  const sqlConsole = createConsoleService(
+    {
+      dataDir: world.dataDir,
+      warehouseFile: world.warehouseFile,
+      consoleTimeoutMs: options.timeoutMs ?? 10_000,
+      consoleRowLimit: options.rowLimit ?? 10_000,
+      consoleExportRowCap: options.exportRowCap ?? 1_000_000,
+      consoleMemoryLimit: options.memoryLimit ?? '512MB',
+      ...options.console,
+    },
+    { log: (message, error) => console.error(message, error), ...(options.onQuery ? { onQuery: options.onQuery } : {}) },
+  );
   const main = await openDatabase(world.warehouseFile, { readOnly: true, threads: 1 });
   const app = express();
   app.use(securityHeaders({ tls: options.tls ?? false }));
@@ -113,19 +122,20 @@ export async function startServer(world: World, options: ServerOptions = {}): Pr
   app.post('/api/echo', (req, res) => {
     res.json({ ok: true, user: req.user?.name });
   });
-  app.use(consoleRouter({ logError: (e) => console.error('console error', e), engine, exporter, rowLimit: options.rowLimit ?? 10_000, exportRowCap: options.exportRowCap ?? 1_000_000 }));
+  const consoleRoutes = express.Router();
+  sqlConsole.routes(consoleRoutes, undefined as never);
+  app.use(consoleRoutes);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     auth,
-    engine,
+    engine: sqlConsole.engine,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      engine.close();
-      exporter.close();
+      sqlConsole.close();
       main.close();
     },
   };
