@@ -8,6 +8,7 @@
 -- Columns: source (offices, cases, training), export_date, file_name, sheet (NULL for CSV),
 -- county_code, reason_code, rejected_rows, open_rows, last_run_id (the latest run that
 -- rejected them).
+-- Rebuilt whole every run: it counts every rejected row, not by year.
 -- @zh 被拒收的导出行，按文件、县（市、区）和拒收原因计数，供数据质量页和分析使用；不含原始行内容、姓名或报错原文。
 -- @column source: 数据类别：offices 司法所与人员快照、cases 案件、training 培训
 -- @column export_date: 导出日期（取自文件名）
