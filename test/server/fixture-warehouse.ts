@@ -204,9 +204,9 @@ export async function buildFixtureWarehouse(file: string): Promise<void> {
   const db = await openDatabase(file);
   try {
     await createCore(db.connection, fixtureCoreData());
-    // The marts need no macros; the loader's macros (sql/macros) are its own business.
+    // The macros too: the latest-version models (core.cases …) read the build scope's macros.
     const project = martProject();
-    await prepareWarehouse(db.connection, { ...project, initSql: [], macroSql: [] });
+    await prepareWarehouse(db.connection, { ...project, initSql: [] });
     await runModels(db.connection, project, { phase: 'build' });
     const results = await runDataTests(db.connection, project, { phase: 'build' });
     const failing = results.filter((r) => r.severity === 'error' && r.status !== 'pass');
