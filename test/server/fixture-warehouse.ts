@@ -204,11 +204,9 @@ export async function buildFixtureWarehouse(file: string): Promise<void> {
   const db = await openDatabase(file);
   try {
     await createCore(db.connection, fixtureCoreData());
-    // The marts need no macros; the loader's macros (sql/macros) are its own business.
+    // The macros too: the latest-version models (core.cases …) read the build scope's macros.
     const project = martProject();
-    await prepareWarehouse(db.connection, { ...project, initSql: [], macroSql: [] });
-    // …but core.cases and core.training_records ask build_by_keys() whether to build by keys (no: whole)
-    await db.connection.run(readFileSync(path.join(ROOT, 'sql/macros/build_scope.sql'), 'utf8'));
+    await prepareWarehouse(db.connection, { ...project, initSql: [] });
     await runModels(db.connection, project, { phase: 'build' });
     const results = await runDataTests(db.connection, project, { phase: 'build' });
     const failing = results.filter((r) => r.severity === 'error' && r.status !== 'pass');
