@@ -22,7 +22,7 @@ const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] 
   --rebuild  只用归档（DATA_DIR/archive）中的文件重建一个新仓库并发布，不移动任何文件`;
 
 /** `rebuild` is not a --trigger: --rebuild is the command for it. */
-const TRIGGERS = RUN_TRIGGERS.filter((t) => t !== 'rebuild');
+const TRIGGERS: readonly RunTrigger[] = RUN_TRIGGERS.filter((t) => t !== 'rebuild');
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<number> {
