@@ -1,6 +1,6 @@
 // The Express app. Order of the layers:
 //   security headers → open routes (health, assets) → authenticate (the auth slot: sets
-//   req.scope) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
+//   req.scope or refuses; required, so an app without it cannot be made) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
 //   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { zh } from '../dashboards/i18n/zh.ts';
@@ -20,7 +20,6 @@ import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
 import { registerRunsApi } from './routes/runs.ts';
-import { CITY_WIDE_ADMIN } from './scope.ts';
 import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
 
 export interface AppOptions {
@@ -35,20 +34,16 @@ export interface AppOptions {
   runJournalDir?: string;
   /**
    * The auth slot: runs before every route but the open ones (health, assets) and sets
-   * `req.scope` (or refuses). Default: every request is a city-wide admin.
+   * `req.scope` (or refuses). Required: there is no default reader (`npm start` passes server/auth).
    */
-  authenticate?: RequestHandler;
+  authenticate: RequestHandler;
   /** More route modules, registered after authentication and before the pages. */
   routes?: RouteModule[];
 }
 
-/** Until server/auth is wired in: everyone is a city-wide admin. */
-const everyoneIsCityAdmin: RequestHandler = (req, _res, next) => {
-  req.scope = CITY_WIDE_ADMIN;
-  next();
-};
-
 export function createApp(options: AppOptions): express.Express {
+  // Fail closed for callers the type system does not reach (plain JS, `as` casts).
+  if (typeof options.authenticate !== 'function') throw new Error('createApp: an authenticate step is required (no request may go unauthenticated)');
   const context: AppContext = {
     warehouse: options.warehouse,
     cache: new GenerationCache(),
@@ -68,7 +63,7 @@ export function createApp(options: AppOptions): express.Express {
   registerAssets(open, context);
   app.use(open);
 
-  app.use(options.authenticate ?? everyoneIsCityAdmin);
+  app.use(options.authenticate);
 
   const routes = Router();
   const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, ...(options.routes ?? []), registerReport, registerPages];

@@ -4,13 +4,13 @@
 // on the app: it answers /login and /logout itself and lets everything else through only
 // with `req.user` and `req.scope` set (but the open paths, like /api/health).
 import { randomBytes } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { zh } from '../../dashboards/i18n/zh.ts';
 import { isOpenPath, normalizePath, ruleFor } from './access-rules.ts';
 import { LOGIN_CSS, renderLoginPage } from './login-page.ts';
 import { FailureLimiter } from './rate-limit.ts';
 import './request.ts';
-import { roleAtLeast, type Role } from './roles.ts';
+import { roleAtLeast } from './roles.ts';
 import { safeEqual } from './secrets.ts';
 import { SessionStore } from './sessions.ts';
 import { UserStore, type User } from './users.ts';
@@ -226,13 +226,4 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   return { router, users, sessions };
-}
-
-/** For routes that need more than the access table (e.g. a role on one method). */
-export function requireRole(role: Role): RequestHandler {
-  return (req, res, next) => {
-    if (!req.scope) return sendJsonError(res, 401, 'unauthenticated', '请先登录 / authentication required');
-    if (!roleAtLeast(req.scope.role, role)) return sendJsonError(res, 403, 'forbidden', `权限不足：需要 ${role} 角色 / requires role ${role}`);
-    next();
-  };
 }

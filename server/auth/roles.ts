@@ -1,7 +1,9 @@
-// Roles, their order, and the county scope a user may carry.
+// Roles, their order, and the county scope a user may carry. The roles themselves and the
+// Scope are the read side's words (dashboards/queries/scope.ts), named here for server/auth.
+import { ROLES, type Role } from '../../dashboards/queries/scope.ts';
 
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
+export type { Scope } from '../../dashboards/queries/scope.ts';
 
 /** The 9 county-level units of Lishui (product brief); a county-scoped user carries one of these. */
 export const COUNTIES: Readonly<Record<string, string>> = {
@@ -28,9 +30,3 @@ export function isCountyCode(value: string): boolean {
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
 }
-
-/**
- * What a request may see: the role, and the county it is limited to (null = city-wide). The
- * type and `req.scope` are declared by the server (server/scope.ts); auth sets it.
- */
-export type { Scope } from '../scope.ts';

@@ -1,24 +1,18 @@
-// A small world for the access tests: a DATA_DIR with a published warehouse (the real
-// pipeline's `tiny` demo set once it exists, else the server tests' fixture), its analyst
-// database written by the real writer, users made through the real store, and an HTTP server
-// on a free port: the security headers, the auth router and the console router on a tiny
-// Express app, plus stand-ins for /api/health and /api/indicators (real-app.ts starts the real app).
-import { securityHeaders } from '../../server/http/security-headers.ts';
+// A small world for the access tests: a DATA_DIR with a published warehouse (the `tiny` demo
+// set through the real refresh, or the server tests' fixture), its analyst database written by
+// the real writer, and users made through the real store; the app over it is started by the one
+// test starter (test/server/start-app.ts) with the real auth and the SQL console.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import { analystFileFor, currentAnalystFile, writeAnalystDatabase } from '../../pipelines/publish/analyst.ts';
-import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
-import { createAuth, type Auth } from '../../server/auth/auth.ts';
+import { openDatabase } from '../../pipelines/warehouse/duckdb.ts';
+import type { Auth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
-import { analystFileResolver, ConsoleEngine } from '../../server/console/engine.ts';
-import { ParquetExporter } from '../../server/console/parquet-export.ts';
-import { consoleRouter } from '../../server/console/router.ts';
 import { buildTestWarehouse } from '../server/fixture-warehouse.ts';
+import { startTestApp, type ConsoleOptions, type TestApp, type TestAppOptions } from '../server/start-app.ts';
 
 export interface World {
   dataDir: string;
@@ -64,81 +58,32 @@ export function fingerprints(world: World): Record<string, string> {
   return Object.fromEntries(files.filter((f) => existsSync(f)).map((f) => [f, sha256File(f)]));
 }
 
-export interface TestServer {
-  url: string;
-  auth: Auth;
-  engine: ConsoleEngine;
-  close(): Promise<void>;
-}
+/** The app over a world: the real auth makes its users. */
+export type WorldApp = TestApp & { auth: Auth };
 
-export interface ServerOptions {
-  timeoutMs?: number;
-  rowLimit?: number;
-  exportRowCap?: number;
-  loginFailureLimit?: number;
-  tls?: boolean;
-  memoryLimit?: string;
-}
-
-/** The auth and console routers on an Express app on a free port, with stand-in API routes. */
-export async function startServer(world: World, options: ServerOptions = {}): Promise<TestServer> {
-  const auth = createAuth({ usersFile: world.usersFile, tls: options.tls ?? false, loginFailureLimit: options.loginFailureLimit ?? 10 });
-  const engine = new ConsoleEngine({
-    resolveAnalystFile: analystFileResolver(world.warehouseFile),
-    memoryLimit: options.memoryLimit ?? '512MB',
-    threads: 1,
-    timeoutMs: options.timeoutMs ?? 10_000,
+/** The app as `npm start` wires it over the world: the real auth, the SQL console (with these limits). */
+export async function startWorldApp(
+  world: World,
+  options: { console?: Omit<ConsoleOptions, 'dataDir'>; tls?: boolean; loginFailureLimit?: number; refresh?: TestAppOptions['refresh'] } = {},
+): Promise<WorldApp> {
+  const app = await startTestApp({
+    warehouseFile: world.warehouseFile,
+    authenticate: { usersFile: world.usersFile, loginFailureLimit: options.loginFailureLimit ?? 10 },
+    tls: options.tls ?? false,
+    console: { dataDir: world.dataDir, ...options.console },
+    ...(options.refresh ? { refresh: options.refresh } : {}),
   });
-  const exporter = new ParquetExporter({ tempDir: path.join(world.dataDir, 'tmp', 'console-export'), memoryLimit: '256MB' });
-  const main = await openDatabase(world.warehouseFile, { readOnly: true, threads: 1 });
-  const app = express();
-  app.use(securityHeaders({ tls: options.tls ?? false }));
-  app.use(auth.router);
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/api/indicators', async (req, res) => {
-    const rows = await queryJson(main.connection, "SELECT * FROM mart.indicator_values WHERE grain IN ('city', 'county') ORDER BY ALL LIMIT 200");
-    res.json({ rows, scope: req.scope });
-  });
-  app.get('/api/runs', (_req, res) => {
-    res.json({ runs: [] });
-  });
-  app.post('/api/refresh', (_req, res) => {
-    res.status(202).json({ started: true });
-  });
-  app.get('/', (req, res) => {
-    res.type('html').send(`<!doctype html><meta name="csrf-token" content="${String(res.locals.csrfToken ?? '')}"><p>${req.user?.name}</p>`);
-  });
-  app.post('/api/echo', (req, res) => {
-    res.json({ ok: true, user: req.user?.name });
-  });
-  app.use(consoleRouter({ logError: (e) => console.error('console error', e), engine, exporter, rowLimit: options.rowLimit ?? 10_000, exportRowCap: options.exportRowCap ?? 1_000_000 }));
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    auth,
-    engine,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      engine.close();
-      exporter.close();
-      main.close();
-    },
-  };
+  return { ...app, auth: app.auth! };
 }
 
 /** Creates a user through the real store; returns its API token. */
-export async function addUser(server: TestServer, name: string, role: Role, county: string | null = null): Promise<string> {
-  const { token } = await server.auth.users.add({ name, role, county });
+export async function addUser(app: WorldApp, name: string, role: Role, county: string | null = null): Promise<string> {
+  const { token } = await app.auth.users.add({ name, role, county });
   return token;
 }
 
 export async function postSql(
-  server: TestServer,
+  server: { url: string },
   token: string,
   sql: string,
   options: { format?: string; accept?: string; id?: string } = {},
