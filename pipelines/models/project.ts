@@ -9,6 +9,9 @@ export const LAYERS = [
   { folder: 'staging', schema: 'staging' },
   { folder: 'core', schema: 'core' },
   { folder: 'audit', schema: 'audit' },
+  // the steps of the indicators (year snapshots, units, parts of each indicator family): read
+  // by the marts, never published to analysts
+  { folder: 'intermediate', schema: 'intermediate' },
   { folder: 'marts', schema: 'mart' },
 ] as const;
 
@@ -219,6 +222,9 @@ function stripTrailingSemicolon(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
 
+/** `schema.table` of any layer's schema (LAYERS). */
+const RELATION = new RegExp(`\\b(${LAYERS.map((l) => l.schema).join('|')})\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)\\b`, 'g');
+
 /** Relations named as schema.table in the SQL, comments and string literals left out. */
 export function references(sql: string): string[] {
   const code = sql
@@ -226,7 +232,7 @@ export function references(sql: string): string[] {
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/'(?:[^']|'')*'/g, "''");
   const found = new Set<string>();
-  for (const m of code.matchAll(/\b(staging|core|audit|mart)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b/g)) {
+  for (const m of code.matchAll(RELATION)) {
     found.add(`${m[1]}.${m[2]!.toLowerCase()}`);
   }
   return [...found];

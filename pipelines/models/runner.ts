@@ -22,7 +22,7 @@ export interface RunModelsOptions {
 
 /** Creates schemas and runs init statements and macros; safe to call on every open. */
 export async function prepareWarehouse(connection: DuckDBConnection, project: Project): Promise<void> {
-  for (const schema of ['core', 'audit', 'mart']) {
+  for (const schema of ['core', 'audit', 'intermediate', 'mart']) {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   }
   for (const { file, sql } of [...project.initSql, ...project.macroSql]) {

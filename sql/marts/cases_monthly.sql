@@ -10,7 +10,7 @@
 -- received, withdrawn, in_progress, closed, mediation_closed, mediation_success.
 -- @test unique(month, office_code, business_line)
 -- @test not_null(period, month, office_code, county_code, business_line, received, withdrawn, in_progress, closed, mediation_closed, mediation_success)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 -- @test relationships(business_line -> mart.plan_categories(item))
 -- @test expect(withdrawn + in_progress <= received AND mediation_success <= mediation_closed AND mediation_closed <= closed)
 -- @test expect(left(month, 4) = period)
@@ -52,5 +52,5 @@ SELECT
     sum(e.mediation_closed)::INTEGER AS mediation_closed,
     sum(e.mediation_success)::INTEGER AS mediation_success
 FROM events AS e
-JOIN mart.int_year_offices AS o ON o.period = left(e.month, 4) AND o.office_code = e.office_code
+JOIN intermediate.int_year_offices AS o ON o.period = left(e.month, 4) AND o.office_code = e.office_code
 GROUP BY o.period, e.month, e.office_code, e.business_line

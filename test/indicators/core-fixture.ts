@@ -243,7 +243,7 @@ export async function createCore(connection: DuckDBConnection, data: CoreData): 
 export function martProject(): Project {
   const project = loadProject();
   const latest = new Set(loaderLatestModels(project));
-  return { ...project, models: project.models.filter((m) => m.schema === 'mart' || latest.has(m)) };
+  return { ...project, models: project.models.filter((m) => m.schema === 'intermediate' || m.schema === 'mart' || latest.has(m)) };
 }
 
 /** Builds every mart and runs every data test; returns the test results. */
