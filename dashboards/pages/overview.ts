@@ -10,6 +10,7 @@ import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { indicatorValues } from '../queries/marts.ts';
+import { statusLegend } from '../status.ts';
 
 
 export const overviewPage: Page = {
@@ -101,7 +102,7 @@ export const overviewPage: Page = {
     const body = html`
       <p class="lead">${zh.overview.heading(year)}</p>
       ${section('tiles', zh.overview.tilesHeading, html`<div class="tiles">${targeted.map((t) => indicatorTile(t, city(t.indicator_id, year), city(t.indicator_id, previousYear)))}</div>
-        <p class="status-legend">${zh.status.legend('10 ' + zh.units.pp)}</p>`)}
+        <p class="status-legend">${statusLegend()}</p>`)}
       <div class="grid-2">
         <section class="panel" aria-labelledby="index-heading">
           <h2 id="index-heading">${zh.overview.indexHeading}</h2>
