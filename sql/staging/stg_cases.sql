@@ -19,15 +19,6 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (case_id IS NOT NULL AND office_code IS NOT NULL AND business_line IS NOT NULL AND received_date IS NOT NULL AND status IS NOT NULL))
 WITH
--- keys written more than once in the file (rare): only their rows need the duplicate judgement.
--- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
-repeated_keys AS (
-    SELECT hash(file_id, upper(clean_text(case_id))) AS key_hash
-    FROM staging.land_cases
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -42,7 +33,8 @@ cleaned AS NOT MATERIALIZED (
         clean_text(amount) AS amount_text,
         clean_text(parties) AS parties_text
     FROM staging.land_cases AS l
-    LEFT JOIN repeated_keys AS r ON r.key_hash = hash(l.file_id, upper(clean_text(l.case_id)))
+    -- keys written more than once in the file: only their rows need the duplicate judgement
+    LEFT JOIN repeated_keys('staging.land_cases', 'case_id') AS r ON r.key_hash = key_hash(l.file_id, l.case_id)
 ),
 
 typed AS NOT MATERIALIZED (
@@ -137,24 +129,16 @@ checked AS NOT MATERIALIZED (
     FROM keyed
 ),
 
--- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
--- keys written more than once in the file need judging; the others go straight through.
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads
+-- (sql/macros/verdicts.sql).
 judged AS (
-    SELECT *, NULL::INTEGER AS loaded_row
-    FROM checked
-    WHERE NOT repeated_key
-    UNION ALL
-    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, case_id) AS loaded_row
-    FROM checked
-    WHERE repeated_key
+    SELECT * FROM judged_for_duplicates('checked', 'case_id')
 ),
 
 decided AS (
     SELECT
         *,
-        coalesce(problem, CASE WHEN row_number < loaded_row THEN
-            problem('duplicate_key', 'case_id', duplicate_message('案件编号', case_id_text, loaded_row))
-        END) AS verdict
+        duplicate_verdict(problem, row_number, loaded_row, 'case_id', '案件编号', case_id_text) AS verdict
     FROM judged
 )
 
