@@ -68,6 +68,8 @@ export interface Project {
   initSql: { file: string; sql: string }[];
   /** TEMP MACRO definitions, run on every connection that builds models. */
   macroSql: { file: string; sql: string }[];
+  /** The fixed lists (sql/seeds/<name>.csv), loaded as seed.<name> before the init statements. */
+  seeds: { name: string; file: string }[];
 }
 
 export const SQL_ROOT = path.resolve(import.meta.dirname, '../../sql');
@@ -97,13 +99,14 @@ export function loadProject(root: string = SQL_ROOT): Project {
   });
   const read = (folder: string) =>
     sqlFiles(path.join(root, folder)).map((file) => ({ file: path.relative(root, file), sql: readFileSync(file, 'utf8') }));
-  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros') };
+  const seeds = sqlFiles(path.join(root, 'seeds'), '.csv').map((file) => ({ name: path.basename(file, '.csv'), file }));
+  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), seeds };
 }
 
-function sqlFiles(dir: string): string[] {
+function sqlFiles(dir: string, extension = '.sql'): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
+    .filter((f) => f.endsWith(extension))
     .sort()
     .map((f) => path.join(dir, f));
 }

@@ -42,9 +42,7 @@ typed AS NOT MATERIALIZED (
         *,
         upper(case_id_text) AS case_id,
         upper(office_code_text) AS office_code,
-        enum_value(business_line_text, [
-            '人民调解', '合法性审查', '行政执法监督', '行政复议答复', '行政诉讼应诉协调',
-            '社区矫正', '安置帮教', '普法宣传', '公共法律服务', '人民陪审员选任']) AS business_line,
+        enum_value(business_line_text, business_lines()) AS business_line,
         parse_date(received_date_text) AS received_date,
         parse_date(closed_date_text) AS closed_date,
         enum_value(status_text, ['办理中', '已办结', '已撤回']) AS status,
@@ -109,9 +107,7 @@ checked AS NOT MATERIALIZED (
                 problem('bad_date', 'closed_date', date_message('办结日期', closed_date_text, closed_date))
             WHEN amount_problem IS NOT NULL THEN problem('bad_number', 'amount', amount_problem)
             WHEN parties_problem IS NOT NULL THEN problem('bad_number', 'parties', parties_problem)
-            WHEN business_line IS NULL THEN problem('bad_enum', 'business_line', enum_message('业务类型', business_line_text, business_line, [
-                '人民调解', '合法性审查', '行政执法监督', '行政复议答复', '行政诉讼应诉协调',
-                '社区矫正', '安置帮教', '普法宣传', '公共法律服务', '人民陪审员选任']))
+            WHEN business_line IS NULL THEN problem('bad_enum', 'business_line', enum_message('业务类型', business_line_text, business_line, business_lines()))
             WHEN status IS NULL THEN problem('bad_enum', 'status', enum_message('状态', status_text, status, ['办理中', '已办结', '已撤回']))
             WHEN closed_mediation AND mediation_outcome IS NULL THEN problem('bad_enum', 'outcome',
                 '已办结的人民调解案件的结果' || quoted(outcome_text) || '不是允许的取值，请填写以下之一：调解成功、调解不成功')
