@@ -1,5 +1,6 @@
 // The plan's fixed lists, kept once as CSV seeds in sql/seeds/ (the warehouse loads each into
-// seed.<name>, pipelines/models/runner.ts): the 9 counties and the 10 business lines. The
+// seed.<name>, pipelines/models/runner.ts): the 9 counties, the 10 business lines and the
+// plan's 8 tasks. The
 // TypeScript that needs a list reads the same file here. Seeds are plain: a header line, then
 // values without commas or quotes.
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,10 @@ export function readSeed(name: string, dir: string = SEEDS_DIR): Record<string, 
   });
 }
 
+function bySortOrder(rows: Record<string, string>[]): Record<string, string>[] {
+  return [...rows].sort((a, b) => Number(a.sort_order) - Number(b.sort_order));
+}
+
 export interface SeedCounty {
   code: string;
   name: string;
@@ -29,6 +34,7 @@ export interface SeedCounty {
 export const SEED_COUNTIES: readonly SeedCounty[] = readSeed('counties').map((r) => ({ code: r.county_code!, name: r.county_name!, shortName: r.short_name! }));
 
 /** The 10 business lines of the plan, in its order (sql/seeds/business_lines.csv). */
-export const SEED_BUSINESS_LINES: readonly string[] = readSeed('business_lines')
-  .sort((a, b) => Number(a.sort_order) - Number(b.sort_order))
-  .map((r) => r.business_line!);
+export const SEED_BUSINESS_LINES: readonly string[] = bySortOrder(readSeed('business_lines')).map((r) => r.business_line!);
+
+/** The plan's 8 tasks, in its order (sql/seeds/plan_tasks.csv). */
+export const SEED_PLAN_TASKS: readonly string[] = bySortOrder(readSeed('plan_tasks')).map((r) => r.task!);
