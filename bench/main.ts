@@ -137,6 +137,8 @@ async function runBench(options: BenchOptions, dataDir: string): Promise<BenchRe
     },
     incremental: {
       ...incremental.figures,
+      /** What a one-day nightly run costs against loading everything, in the same run. */
+      ratio_to_full: incremental.figures.seconds / full.figures.seconds,
       peak_rss_bytes: incremental.peakRssBytes,
       export_date: NEXT_DAY,
       files_added: exports.nextDay.map((f) => f.fileName),

@@ -33,7 +33,7 @@ export interface BenchResult {
     skipped: { name: string; reason: string }[];
     method: string;
   };
-  incremental: RefreshFigures & { peak_rss_bytes: number; export_date: string; files_added: string[] };
+  incremental: RefreshFigures & { ratio_to_full: number; peak_rss_bytes: number; export_date: string; files_added: string[] };
   api: ApiFigures[];
   server: { start_seconds: number; peak_rss_bytes: number };
   generation: {

@@ -37,6 +37,7 @@ function accessItems(ctx: PageContext): SafeHtml {
 }
 
 function filterForm(ctx: PageContext, output: PageOutput): SafeHtml {
+  if (output.yearFilter === false && !output.countyFilter) return html``;
   const scoped = ctx.scope.countyCode !== null;
   const countySelect = output.countyFilter
     ? html`<label class="filter"><span>${zh.filters.county}</span><select name="county" data-autosubmit${scoped ? html` disabled` : ''}>

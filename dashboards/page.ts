@@ -51,6 +51,8 @@ export interface PageOutput {
   nav: NavKey;
   /** Whether the county filter applies to this page (the year filter always does). */
   countyFilter: boolean;
+  /** false: the page does not depend on the year (the console, the dictionary): no filter form. */
+  yearFilter?: boolean;
   body: SafeHtml;
   charts: ChartSpec[];
   /** Send the browser elsewhere instead (e.g. 总览 with a county chosen → that county's page). */

@@ -26,6 +26,8 @@ const fileSettingsSchema = z
     consoleRowLimit: z.number().int().positive().default(10_000),
     consoleExportRowCap: z.number().int().positive().default(1_000_000),
     consoleMemoryLimit: z.string().default('1GB'),
+    /** After each publish, core facts and marts as Hive-partitioned Parquet here (pipelines/publish/lake.ts). */
+    lakeDir: z.string().optional(),
     /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */
     tls: z.boolean().default(false),
   })
@@ -73,6 +75,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 无效：${env.PORT}`);
   return {
     ...parsed.data,
+    ...(parsed.data.lakeDir ? { lakeDir: path.resolve(dataDir, parsed.data.lakeDir) } : {}),
     dataDir,
     inboxDir: path.resolve(overrides.inboxDir ?? path.join(dataDir, 'inbox')),
     archiveDir: path.join(dataDir, 'archive'),
@@ -95,6 +98,7 @@ function envSettings(env: NodeJS.ProcessEnv): Partial<Record<keyof FileSettings,
   if (env.REFRESH_SCHEDULE === 'off') out.scheduleEnabled = false;
   if (env.ALERT_WEBHOOK_URL) out.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
   if (env.STALE_AFTER_DAYS) out.staleAfterDays = Number(env.STALE_AFTER_DAYS);
+  if (env.LAKE_DIR) out.lakeDir = env.LAKE_DIR;
   if (env.TLS === '1' || env.TLS === 'true') out.tls = true;
   return out;
 }

@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from './log.ts';
 import { PdfRenderer } from './pdf.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { registerAssets } from './routes/assets.ts';
+import { registerDictionaryApi } from './routes/dictionary.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIndicatorsApi } from './routes/indicators.ts';
 import { registerPages } from './routes/pages.ts';
@@ -66,7 +67,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 

@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { html, raw, scriptJson, escapeHtml, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhConsole } from '../i18n/zh-console.ts';
 import { legendItems, plotOptions, type ChartPayload, type LegendItem } from './kinds.ts';
 import { FONT_FAMILY } from './palette.ts';
 
@@ -105,6 +106,8 @@ export function legendHtml(items: LegendItem[]): SafeHtml {
 export interface ChartLinks {
   csv: string;
   svg: string;
+  /** The data as Excel; default: the CSV link with format=xlsx. */
+  xlsx?: string;
 }
 
 /** A chart in its figure: heading, description, legend, server-rendered SVG, downloads, data. */
@@ -117,6 +120,7 @@ export function chartFigure(spec: ChartSpec, links: ChartLinks, options: { headi
   <div class="chart-plot">${raw(renderChartSvg(payload))}</div>
   <div class="chart-actions">
     <a class="button-link" href="${links.csv}" download="${spec.id}.csv">${zh.chart.downloadCsv}</a>
+    <a class="button-link" href="${links.xlsx ?? links.csv.replace(/([?&]format=)csv\b/, '$1xlsx')}" download="${spec.id}.xlsx">${zhConsole.downloads.chartXlsx}</a>
     <a class="button-link" href="${links.svg}" download="${spec.id}.svg">${zh.chart.downloadSvg}</a>
     <button type="button" class="button-link" data-download-png="${spec.id}" hidden>${zh.chart.downloadPng}</button>
   </div>

@@ -1,19 +1,19 @@
 // The SQL console in the browser (dashboards/pages/console.ts): runs the editor's query with
 // POST /api/sql (CSRF token from GET /api/session), cancels it by id, draws the rows as a table
-// and a quick Observable Plot chart whose mark follows the column types, downloads CSV /
-// Parquet / Arrow, and lists the documented schema. Does nothing on other pages.
-import * as Plot from '@observablehq/plot';
+// (numbers rounded for reading, full values in the tooltip and the exports) and a quick chart
+// (dashboards/client/quick-chart.ts), downloads CSV / Excel / Parquet / Arrow, completes table
+// and column names, shows the data dictionary beside the editor, and keeps saved and shared
+// queries (`?q=` links). Does nothing on other pages.
 import { zh } from '../i18n/zh.ts';
+import { zhConsole } from '../i18n/zh-console.ts';
+import { attachCompletion } from './completion.ts';
+import { loadDictionary, renderDictionary, type DictionaryAnswer } from './dictionary.ts';
+import { chooseChart, drawChart, type ChartChoice, type Column, type Row } from './quick-chart.ts';
+import { decodeQuery, MAX_SAVED, readSaved, removeSaved, saveQuery, shareUrl } from './saved-queries.ts';
 
 const t = zh.console;
+const tc = zhConsole;
 
-type Kind = 'integer' | 'number' | 'boolean' | 'text' | 'date' | 'timestamp' | 'other';
-interface Column {
-  name: string;
-  type: string;
-  kind: Kind;
-}
-type Row = Record<string, unknown>;
 interface QueryAnswer {
   columns: Column[];
   rows: Row[];
@@ -23,23 +23,30 @@ interface QueryAnswer {
   elapsedMs: number;
 }
 interface SchemaAnswer {
-  relations: { name: string; kind: 'table' | 'view'; comment: string | null; columns: { name: string; type: string; comment: string | null }[] }[];
   limits: { rowLimit: number; exportRowCap: number; timeoutMs: number | null };
 }
+
+const FILE_EXTENSIONS: Record<string, string> = { csv: 'csv', xlsx: 'xlsx', parquet: 'parquet', arrow: 'arrows' };
 
 export function initConsole(root: ParentNode = document): void {
   const section = root.querySelector<HTMLElement>('[data-sql-console]');
   if (!section) return;
-  const editor = section.querySelector<HTMLTextAreaElement>('#sql-editor')!;
-  const runButton = section.querySelector<HTMLButtonElement>('#console-run')!;
-  const cancelButton = section.querySelector<HTMLButtonElement>('#console-cancel')!;
+  const $ = <T extends HTMLElement>(selector: string) => section.querySelector<T>(selector)!;
+  const editor = $<HTMLTextAreaElement>('#sql-editor');
+  const runButton = $<HTMLButtonElement>('#console-run');
+  const cancelButton = $<HTMLButtonElement>('#console-cancel');
   const exportButtons = [...section.querySelectorAll<HTMLButtonElement>('[data-export]')];
-  const status = section.querySelector<HTMLElement>('#console-status')!;
-  const results = section.querySelector<HTMLElement>('#console-results')!;
-  const chart = section.querySelector<HTMLElement>('#console-chart')!;
+  const status = $<HTMLElement>('#console-status');
+  const results = $<HTMLElement>('#console-results');
+  const chart = $<HTMLElement>('#console-chart');
+  const chartControls = $<HTMLElement>('#console-chart-controls');
+  const chartX = $<HTMLSelectElement>('#console-chart-x');
+  const chartY = $<HTMLSelectElement>('#console-chart-y');
   let csrfToken: string | null = null;
   let running: { id: string; controller: AbortController } | null = null;
   let lastSql: string | null = null;
+  let lastAnswer: QueryAnswer | null = null;
+  let dictionary: DictionaryAnswer | null = null;
 
   const session = fetch('/api/session', { headers: { accept: 'application/json' } })
     .then((r) => (r.ok ? (r.json() as Promise<{ csrfToken: string | null }>) : { csrfToken: null }))
@@ -48,7 +55,24 @@ export function initConsole(root: ParentNode = document): void {
     })
     .catch(() => undefined);
 
-  void loadSchema(section, editor);
+  void loadLimits(section);
+  const schemaList = $<HTMLElement>('#console-schema-list');
+  loadDictionary().then(
+    (answer) => {
+      dictionary = answer;
+      renderDictionary(schemaList, answer, { idPrefix: 'console-dict', insert: insertText });
+    },
+    (error: Error) => {
+      schemaList.textContent = error.message;
+    },
+  );
+  // Before the editor's own keys: an open suggestion list takes Enter, Tab and Esc.
+  attachCompletion(editor, $<HTMLUListElement>('#console-completion'), () => dictionary);
+
+  function insertText(text: string): void {
+    editor.setRangeText(text, editor.selectionStart, editor.selectionEnd, 'end');
+    editor.focus();
+  }
 
   const headers = (): Record<string, string> => ({
     'content-type': 'application/json',
@@ -87,10 +111,13 @@ export function initConsole(root: ParentNode = document): void {
       }
       const answer = (await response.json()) as QueryAnswer;
       lastSql = sql;
+      lastAnswer = answer;
       for (const b of exportButtons) b.disabled = false;
       say(answer.rowCount === 0 ? t.noRows : `${t.done(answer.rowCount, answer.elapsedMs)}${answer.truncated ? ` ${t.truncated(answer.rowLimit)}` : ''}`);
       renderTable(results, answer.columns, answer.rows);
-      renderChart(chart, answer.columns, answer.rows);
+      const choice = chooseChart(answer.columns, answer.rows);
+      fillChartControls(answer.columns, choice);
+      drawChart(chart, answer.columns, answer.rows, choice, true);
     } catch (error) {
       if ((error as Error).name !== 'AbortError') say(`${t.error}：${(error as Error).message}`, true);
     } finally {
@@ -100,6 +127,30 @@ export function initConsole(root: ParentNode = document): void {
     }
   }
 
+  function fillChartControls(columns: Column[], choice: ChartChoice | null): void {
+    const option = (value: string, label: string, selected: boolean) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = label;
+      o.selected = selected;
+      return o;
+    };
+    chartX.replaceChildren(option('', tc.chart.choose, !choice), ...columns.map((c) => option(c.name, c.name, c.name === choice?.x)));
+    chartY.replaceChildren(
+      option('', tc.chart.choose, !choice?.y),
+      ...columns.filter((c) => c.kind === 'integer' || c.kind === 'number').map((c) => option(c.name, c.name, c.name === choice?.y)),
+    );
+    chartControls.hidden = columns.length === 0;
+  }
+
+  function redrawChosen(): void {
+    if (!lastAnswer) return;
+    const choice = chartX.value ? { x: chartX.value, ...(chartY.value ? { y: chartY.value } : {}) } : null;
+    drawChart(chart, lastAnswer.columns, lastAnswer.rows, choice, false);
+  }
+  chartX.addEventListener('change', redrawChosen);
+  chartY.addEventListener('change', redrawChosen);
+
   async function cancel(): Promise<void> {
     if (!running) return;
     const { id } = running;
@@ -107,27 +158,37 @@ export function initConsole(root: ParentNode = document): void {
     say(t.cancelled);
   }
 
-  async function download(format: string): Promise<void> {
+  async function download(format: string, button: HTMLButtonElement): Promise<void> {
     if (!lastSql) return;
     await session;
-    const response = await fetch(`/api/sql?format=${format}`, { method: 'POST', headers: headers(), body: JSON.stringify({ sql: lastSql, id: crypto.randomUUID() }) });
-    if (!response.ok) {
-      say(await errorText(response), true);
-      return;
+    button.disabled = true;
+    say(tc.exports.downloading);
+    try {
+      const response = await fetch(`/api/sql?format=${format}`, { method: 'POST', headers: headers(), body: JSON.stringify({ sql: lastSql, id: crypto.randomUUID() }) });
+      if (!response.ok) {
+        say(await errorText(response), true);
+        return;
+      }
+      const blob = await response.blob();
+      const file = `query.${FILE_EXTENSIONS[format] ?? format}`;
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = file;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      say(tc.exports.downloaded(file));
+    } catch (error) {
+      say(`${t.error}：${(error as Error).message}`, true);
+    } finally {
+      button.disabled = false;
     }
-    const blob = await response.blob();
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `query.${format === 'arrow' ? 'arrows' : format}`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
 
   runButton.addEventListener('click', () => void run());
   cancelButton.addEventListener('click', () => void cancel());
-  for (const button of exportButtons) button.addEventListener('click', () => void download(button.dataset.export!));
+  for (const button of exportButtons) button.addEventListener('click', () => void download(button.dataset.export!, button));
   editor.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -143,10 +204,106 @@ export function initConsole(root: ParentNode = document): void {
       editor.selectionStart = editor.selectionEnd = selectionStart + 2;
     }
   });
+
+  initSavedQueries(section, editor, say);
+  // A shared link (?q=): the query it carries, run at once.
+  const shared = new URLSearchParams(location.search).get('q');
+  if (shared !== null) {
+    const sql = decodeQuery(shared);
+    if (sql === null) say(tc.saved.badLink, true);
+    else {
+      editor.value = sql;
+      say(tc.saved.loadedFromLink);
+      void run();
+    }
+  }
 }
 
-function formatCell(value: unknown): string {
+function initSavedQueries(section: HTMLElement, editor: HTMLTextAreaElement, say: (text: string, isError?: boolean) => void): void {
+  const nameInput = section.querySelector<HTMLInputElement>('#console-saved-name')!;
+  const list = section.querySelector<HTMLUListElement>('#console-saved-list')!;
+  const details = section.querySelector<HTMLDetailsElement>('#console-saved')!;
+  const shareButton = section.querySelector<HTMLButtonElement>('#console-share')!;
+
+  function draw(): void {
+    const saved = readSaved();
+    if (saved.length === 0) {
+      const empty = document.createElement('li');
+      empty.className = 'hint';
+      empty.textContent = tc.saved.none;
+      list.replaceChildren(empty);
+      return;
+    }
+    list.replaceChildren(
+      ...saved.map((query) => {
+        const li = document.createElement('li');
+        const name = document.createElement('span');
+        name.className = 'saved-name';
+        name.textContent = query.name;
+        name.title = query.sql;
+        const load = document.createElement('button');
+        load.type = 'button';
+        load.textContent = tc.saved.load;
+        load.setAttribute('aria-label', `${tc.saved.load} ${query.name}`);
+        load.addEventListener('click', () => {
+          editor.value = query.sql;
+          editor.focus();
+        });
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.textContent = tc.saved.remove;
+        remove.setAttribute('aria-label', `${tc.saved.remove} ${query.name}`);
+        remove.addEventListener('click', () => {
+          removeSaved(query.name);
+          draw();
+        });
+        li.append(name, load, remove);
+        return li;
+      }),
+    );
+  }
+
+  section.querySelector<HTMLButtonElement>('#console-save')!.addEventListener('click', () => {
+    const name = nameInput.value.trim();
+    if (!name) {
+      say(tc.saved.emptyName, true);
+      nameInput.focus();
+      return;
+    }
+    if (!saveQuery(name, editor.value)) {
+      say(readSaved().length >= MAX_SAVED ? tc.saved.tooMany(MAX_SAVED) : tc.saved.tooLong, true);
+      return;
+    }
+    nameInput.value = '';
+    say(tc.saved.savedAs(name));
+    draw();
+  });
+
+  shareButton.addEventListener('click', () => {
+    const url = shareUrl(editor.value, location.href);
+    if (!url) {
+      say(tc.saved.tooLong, true);
+      return;
+    }
+    history.replaceState(null, '', url);
+    // The clipboard needs a secure context; over plain HTTP the link stays in the address bar.
+    const copy = navigator.clipboard?.writeText(url);
+    if (!copy) say(tc.saved.linkReady);
+    else copy.then(() => say(tc.saved.copied), () => say(tc.saved.linkReady));
+  });
+
+  details.addEventListener('toggle', () => {
+    if (details.open) draw();
+  });
+  draw();
+}
+
+/** Numbers as the table shows them: at most 4 decimals; the exports keep every digit. */
+const ROUNDED = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 4, useGrouping: false });
+
+export function formatCell(value: unknown, column: Column): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && column.kind === 'number') return ROUNDED.format(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -166,116 +323,20 @@ function renderTable(target: HTMLElement, columns: Column[], rows: Row[]): void 
     const tr = body.insertRow();
     for (const column of columns) {
       const td = tr.insertCell();
-      td.textContent = formatCell(row[column.name]);
+      const value = row[column.name];
+      td.textContent = formatCell(value, column);
       if (column.kind === 'integer' || column.kind === 'number') td.className = 'num';
+      if (typeof value === 'number' && td.textContent !== String(value)) td.title = String(value);
     }
   }
   target.replaceChildren(table);
 }
 
-/** The mark for a result: time × number → line, category × number → bar, number × number → dot, one number → histogram. */
-export function chooseChart(columns: Column[]): { mark: 'line' | 'bar' | 'dot' | 'histogram'; x: string; y?: string; series?: string } | null {
-  const numbers = columns.filter((c) => c.kind === 'integer' || c.kind === 'number');
-  const times = columns.filter((c) => c.kind === 'date' || c.kind === 'timestamp');
-  const texts = columns.filter((c) => c.kind === 'text');
-  if (times[0] && numbers[0]) return { mark: 'line', x: times[0].name, y: numbers[0].name, ...(texts[0] ? { series: texts[0].name } : {}) };
-  if (texts[0] && numbers[0]) return { mark: 'bar', x: numbers[0].name, y: texts[0].name };
-  if (numbers[0] && numbers[1]) return { mark: 'dot', x: numbers[0].name, y: numbers[1].name };
-  if (numbers[0]) return { mark: 'histogram', x: numbers[0].name };
-  return null;
-}
-
-function renderChart(target: HTMLElement, columns: Column[], rows: Row[]): void {
-  const choice = chooseChart(columns);
-  if (!choice || rows.length === 0) {
-    const p = document.createElement('p');
-    p.className = 'hint';
-    p.textContent = t.noChart;
-    target.replaceChildren(p);
-    return;
-  }
-  const data = rows.map((row) => {
-    const copy: Row = { ...row };
-    for (const c of columns) if ((c.kind === 'date' || c.kind === 'timestamp') && typeof row[c.name] === 'string') copy[c.name] = new Date(String(row[c.name]));
-    return copy;
-  });
-  const width = Math.max(320, Math.min(target.clientWidth || 800, 1100));
-  // Bars only when each category has one row; repeated categories (several years…) would stack
-  // into sums that mean nothing, so they are drawn as dots on one line per category.
-  const repeated = choice.mark === 'bar' && new Set(data.map((d) => d[choice.y!])).size < data.length;
-  const markName = repeated ? t.marks.dots : t.marks[choice.mark];
-  const common = { width, ariaLabel: `${t.chart}：${markName}`, style: { fontSize: '12px' } };
-  let svg: Element;
-  switch (choice.mark) {
-    case 'line': {
-      const seriesCount = choice.series ? new Set(data.map((d) => d[choice.series!])).size : 1;
-      const series = choice.series && seriesCount <= 10 ? choice.series : undefined;
-      svg = Plot.plot({ ...common, color: { legend: Boolean(series), scheme: 'tableau10' }, marks: [Plot.lineY(data, { x: choice.x, y: choice.y!, ...(series ? { stroke: series } : {}), tip: true }), Plot.ruleY([0])] });
-      break;
-    }
-    case 'bar': {
-      const top = [...data].sort((a, b) => Number(b[choice.x]) - Number(a[choice.x])).slice(0, 40);
-      const mark = repeated
-        ? Plot.dot(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true })
-        : Plot.barX(top, { x: choice.x, y: choice.y!, sort: { y: '-x' }, fill: '#4e79a7', tip: true });
-      svg = Plot.plot({ ...common, marginLeft: 140, y: { label: null }, marks: [mark, Plot.ruleX([0])] });
-      break;
-    }
-    case 'dot':
-      svg = Plot.plot({ ...common, grid: true, marks: [Plot.dot(data, { x: choice.x, y: choice.y!, fill: '#4e79a7', tip: true })] });
-      break;
-    case 'histogram':
-      svg = Plot.plot({ ...common, marks: [Plot.rectY(data, { ...Plot.binX({ y: 'count' }, { x: choice.x }), fill: '#4e79a7' }), Plot.ruleY([0])] });
-      break;
-  }
-  const note = document.createElement('p');
-  note.className = 'hint';
-  note.textContent = t.chartNote(markName);
-  target.replaceChildren(note, svg);
-}
-
-async function loadSchema(section: HTMLElement, editor: HTMLTextAreaElement): Promise<void> {
-  const list = section.querySelector<HTMLElement>('#console-schema-list')!;
+async function loadLimits(section: HTMLElement): Promise<void> {
   const intro = section.querySelector<HTMLElement>('#console-intro')!;
-  const response = await fetch('/api/sql/schema', { headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    list.textContent = `${t.error}（HTTP ${response.status}）`;
-    return;
-  }
+  const response = await fetch('/api/sql/schema', { headers: { accept: 'application/json' } }).catch(() => null);
+  if (!response?.ok) return;
   const schema = (await response.json()) as SchemaAnswer;
   const n = (x: number) => x.toLocaleString('zh-CN');
   intro.textContent = t.intro(n(schema.limits.rowLimit), n(schema.limits.exportRowCap), Math.round((schema.limits.timeoutMs ?? 10_000) / 1000));
-  const items = schema.relations.map((relation) => {
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    const insert = document.createElement('button');
-    insert.type = 'button';
-    insert.className = 'insert';
-    insert.textContent = `mart.${relation.name}`;
-    insert.addEventListener('click', (event) => {
-      event.preventDefault();
-      const at = editor.selectionStart;
-      editor.setRangeText(`mart.${relation.name}`, at, editor.selectionEnd, 'end');
-      editor.focus();
-    });
-    summary.append(insert, ` （${relation.kind === 'view' ? t.view : t.table}）`);
-    details.append(summary);
-    if (relation.comment) {
-      const p = document.createElement('p');
-      p.className = 'hint';
-      p.textContent = relation.comment;
-      details.append(p);
-    }
-    const dl = document.createElement('dl');
-    for (const column of relation.columns) {
-      const dt = document.createElement('dt');
-      dt.textContent = `${column.name} ${column.type}`;
-      const dd = document.createElement('dd');
-      dd.textContent = column.comment ?? '';
-      dl.append(dt, dd);
-    }
-    details.append(dl);
-    return details;
-  });
-  list.replaceChildren(...items);
 }

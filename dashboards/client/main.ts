@@ -4,6 +4,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotOptions, type ChartPayload } from '../charts/kinds.ts';
 import { initConsole } from './console.ts'; // SQL console page (access area)
+import { initDictionaryPage } from './dictionary.ts'; // data dictionary page (console area)
 
 function hydrateChart(figure: HTMLElement): void {
   const script = figure.querySelector<HTMLScriptElement>('script.chart-payload');
@@ -166,6 +167,7 @@ function start(): void {
   makeRowsClickable();
   autoSubmitFilters();
   initConsole(); // SQL console page (access area)
+  initDictionaryPage(); // data dictionary page (console area)
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

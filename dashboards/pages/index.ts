@@ -4,10 +4,11 @@ import { casesPage } from './cases.ts';
 import { clusterPage } from './cluster.ts';
 import { consolePage } from './console.ts'; // SQL console (access area)
 import { countyPage } from './county.ts';
+import { dictionaryPage } from './dictionary.ts'; // data dictionary (console area)
 import { indicatorsPage } from './indicators.ts';
 import { officePage } from './office.ts';
 import { overviewPage } from './overview.ts';
 import { qualityPage } from './quality.ts';
 import { trainingPage } from './training.ts';
 
-export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage, consolePage];
+export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage, consolePage, dictionaryPage];

@@ -15,6 +15,7 @@ import { createProgressPrinter } from '../run/progress.ts';
 import { runRefresh } from '../run/refresh.ts';
 import { formatSummary } from '../run/summary.ts';
 import { RUN_ID_PATTERN, RUN_TRIGGERS, type PausePoint, type RunTrigger } from '../run/vocabulary.ts';
+import { writeLake } from '../publish/lake.ts';
 
 const USAGE = `用法：npm run refresh -- [--inbox 目录] [--db 仓库文件] [--rebuild]
   --inbox    读取导出文件的收件箱（默认 DATA_DIR/inbox）
@@ -100,8 +101,20 @@ async function main(): Promise<number> {
   process.stdout.write(`${formatSummary(result)}\n`);
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
+  if (result.published && config.lakeDir) await exportLake(config.warehouseFile, config.lakeDir, config);
   if (result.published) return 0;
   return result.abandoned && stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? 1) : 1;
+}
+
+/** The lake (pipelines/publish/lake.ts) after a publish; a failure is reported, the publish stands. */
+async function exportLake(warehouseFile: string, lakeDir: string, limits: { duckdbMemoryLimit: string; duckdbThreads: number }): Promise<void> {
+  try {
+    const result = await writeLake({ warehouseFile, lakeDir, memoryLimit: limits.duckdbMemoryLimit, threads: limits.duckdbThreads });
+    if (result.written) process.stdout.write(`数据湖：已写入 ${lakeDir}（运行 ${result.manifest.run_id}，${result.manifest.tables.length} 张表）\n`);
+    else process.stdout.write(`数据湖：未写入（${result.reason}）\n`);
+  } catch (error) {
+    process.stderr.write(`数据湖写入失败（仓库已发布，不受影响）：${(error as Error).message}\n`);
+  }
 }
 
 /**

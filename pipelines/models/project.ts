@@ -28,6 +28,11 @@ export type ColumnTest =
   | { kind: 'relationships'; columns: string[]; target: string; targetColumns: string[] }
   | { kind: 'expect'; expression: string };
 
+export interface ColumnDoc {
+  name: string;
+  description: string;
+}
+
 export interface ModelTest {
   name: string;
   severity: Severity;
@@ -41,6 +46,10 @@ export interface Model {
   name: string;
   file: string;
   description: string;
+  /** The Chinese description for analysts (`@zh` lines), '' when the header has none. */
+  descriptionZh: string;
+  /** Chinese descriptions of the output columns (`@column name: 说明`), in header order. */
+  columns: ColumnDoc[];
   materialized: Materialization;
   phase: Phase;
   uniqueKey: string[];
@@ -111,13 +120,13 @@ function sqlFiles(dir: string, extension = '.sql'): string[] {
     .map((f) => path.join(dir, f));
 }
 
-interface Header {
+export interface Header {
   description: string;
   directives: Map<string, string[]>;
 }
 
 /** The leading `--` comment block: plain lines are the description, `@key value` lines directives. */
-function parseHeader(text: string, file: string): Header {
+export function parseHeader(text: string, file: string): Header {
   const description: string[] = [];
   const directives = new Map<string, string[]>();
   for (const line of text.split('\n')) {
@@ -160,7 +169,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
     }
   }
-  const known = new Set(['materialized', 'unique_key', 'test', 'test:warn', 'test:error']);
+  const known = new Set(['materialized', 'unique_key', 'test', 'test:warn', 'test:error', 'zh', 'column']);
   for (const key of header.directives.keys()) {
     if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
   }
@@ -170,6 +179,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     name,
     file: rel,
     description: header.description,
+    ...headerDocs(header, rel),
     materialized,
     phase: folder === 'staging' || materialized === 'incremental' ? 'load' : 'build',
     uniqueKey: splitList(header.directives.get('unique_key')?.[0] ?? ''),
@@ -177,6 +187,22 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     dependsOn: [],
     sql: stripTrailingSemicolon(text),
   };
+}
+
+/**
+ * The analyst-facing documentation of a header: `@zh 中文说明` lines (joined) and one
+ * `@column name: 中文说明` line per output column. The data dictionary and the analyst
+ * database's comments are generated from these.
+ */
+export function headerDocs(header: Header, file: string): { descriptionZh: string; columns: ColumnDoc[] } {
+  const columns: ColumnDoc[] = [];
+  for (const value of header.directives.get('column') ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*[:：]\s*(\S.*)$/.exec(value);
+    if (!match) throw new Error(`${file}: @column name: 说明 expected, got "${value}"`);
+    if (columns.some((c) => c.name === match[1])) throw new Error(`${file}: @column ${match[1]} described twice`);
+    columns.push({ name: match[1]!, description: match[2]!.trim() });
+  }
+  return { descriptionZh: (header.directives.get('zh') ?? []).join('').trim(), columns };
 }
 
 function parseSeverity(text: string, file: string): Severity {

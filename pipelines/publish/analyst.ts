@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { loadProject, references, type Model, type Project } from '../models/project.ts';
+import { headerDocs, loadProject, parseHeader, references, type ColumnDoc, type Model, type Project } from '../models/project.ts';
 import { openDatabase, queryRows, quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 
 /** Columns dropped from a published mart, by relation, with why. */
@@ -24,38 +24,15 @@ export const DROPPED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** No published column may carry one of these names (personal data or raw rows). */
 const FORBIDDEN_COLUMN = /^(name|person_name|staff_name|director_name|id_number|id_no|id_masked|person_key|raw|raw_row|姓名|身份证号)$/i;
 
-/** Notes for columns that many marts share, used where a model's header does not describe them. */
-const SHARED_COLUMN_NOTES: Readonly<Record<string, string>> = {
-  period: '年度（如 2025） / reporting year',
-  as_of: '该年度所用司法所快照的日期 / date of the year\'s office snapshot S',
-  grain: '口径：office 司法所、cluster 片区、county 县（市、区）、city 全市 / grain',
-  unit_code: '单位代码：司法所代码、片区重点所代码、县代码或 3311（全市） / unit code',
-  unit_name: '单位名称 / unit name',
-  county_code: '县（市、区）代码 / county code',
-  county_name: '县（市、区）名称 / county name',
-  office_code: '司法所代码 / office code',
-  office_name: '司法所名称 / office name',
-  cluster_code: '所属片区（重点所）代码 / cluster (key office) code',
-  cluster_name: '所属片区名称 / cluster name',
-  indicator_id: '指标代码（见 mart.indicator_catalog） / indicator id',
-  numerator: '分子 / numerator',
-  denominator: '分母 / denominator',
-  value: '指标值 = 分子 / 分母 / value',
-  target: '方案目标值（无目标为 NULL） / target',
-  meets_target: '是否达到目标 / meets the target',
-  tier: '司法所类型：key 重点所、ordinary 普通所 / tier',
-  business_line: '业务类型 / business line',
-  person_code: '人员化名代码（不可还原为身份） / pseudonymous person code',
-  name_zh: '指标中文名称 / indicator name',
-  task: '方案八项任务之一 / task of the plan',
-};
-
 const VIEWS_DIR = path.resolve(import.meta.dirname, 'analyst-views');
 const ATTACHED = 'analyst_out';
 
 export interface AnalystView {
   name: string;
   description: string;
+  /** Chinese description and column descriptions (`@zh`, `@column` lines, as in models). */
+  descriptionZh: string;
+  columns: ColumnDoc[];
   sql: string;
 }
 
@@ -66,7 +43,8 @@ export function analystViews(dir: string = VIEWS_DIR): AnalystView[] {
     .sort()
     .map((file) => {
       const text = readFileSync(path.join(dir, file), 'utf8');
-      return { name: path.basename(file, '.sql'), description: headerComment(text), sql: text.trim().replace(/;\s*$/, '') };
+      const header = parseHeader(text, file);
+      return { name: path.basename(file, '.sql'), description: header.description, ...headerDocs(header, file), sql: text.trim().replace(/;\s*$/, '') };
     });
 }
 
@@ -112,17 +90,13 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
     for (const view of analystViews().filter((v) => references(v.sql).every((r) => copied.has(r)))) {
       const target = `${ATTACHED}.mart.${quoteIdent(view.name)}`;
       await connection.run(`CREATE VIEW ${target} AS\n${view.sql}`);
-      await connection.run(`COMMENT ON VIEW ${target} IS ${quoteLiteral(view.description)}`);
       const viewColumns = await queryRows<{ name: string }>(
         connection,
         `SELECT column_name AS name FROM duckdb_columns() WHERE database_name = '${ATTACHED}' AND table_name = $1`,
         [view.name],
       );
-      const described = columnDescriptions(view.description);
-      for (const { name } of viewColumns) {
-        const text = described.get(name) ?? SHARED_COLUMN_NOTES[name];
-        if (text) await connection.run(`COMMENT ON COLUMN ${target}.${quoteIdent(name)} IS ${quoteLiteral(text)}`);
-      }
+      const present = new Set(viewColumns.map((c) => c.name));
+      await commentOn(connection, 'VIEW', target, view.descriptionZh || view.description, view.columns.filter((c) => present.has(c.name)));
     }
     await assertNothingPersonal(connection);
   } catch (error) {
@@ -150,11 +124,19 @@ async function copyMart(connection: DuckDBConnection, model: Model): Promise<voi
     .filter((c) => !dropped.has(c));
   const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
   await connection.run(`CREATE TABLE ${target} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM mart.${quoteIdent(model.name)}`);
-  await connection.run(`COMMENT ON TABLE ${target} IS ${quoteLiteral(model.description)}`);
-  const described = columnDescriptions(model.description);
+  const present = new Set(columns);
+  await commentOn(connection, 'TABLE', target, model.descriptionZh || model.description, model.columns.filter((c) => present.has(c.name)));
+}
+
+/**
+ * The Chinese comments of a published table or view, from its header's `@zh` and `@column`
+ * lines: the data dictionary (GET /api/dictionary) and the console read them back. A column the
+ * header does not describe gets no comment; callers pass only the columns the relation has (test/access/dictionary.test.ts fails on that).
+ */
+async function commentOn(connection: DuckDBConnection, kind: 'TABLE' | 'VIEW', target: string, description: string, columns: readonly ColumnDoc[]): Promise<void> {
+  await connection.run(`COMMENT ON ${kind} ${target} IS ${quoteLiteral(description)}`);
   for (const column of columns) {
-    const text = described.get(column) ?? SHARED_COLUMN_NOTES[column];
-    if (text) await connection.run(`COMMENT ON COLUMN ${target}.${quoteIdent(column)} IS ${quoteLiteral(text)}`);
+    await connection.run(`COMMENT ON COLUMN ${target}.${quoteIdent(column.name)} IS ${quoteLiteral(column.description)}`);
   }
 }
 
@@ -173,47 +155,6 @@ async function assertNothingPersonal(connection: DuckDBConnection): Promise<void
   );
   const others = schemas.map((s) => s.schema_name).filter((s) => s !== 'mart');
   if (others.length > 0) throw new Error(`分析库只能包含 mart 模式，发现：${others.join(', ')}`);
-}
-
-/** The description text of a `.sql` file's leading comment block. */
-function headerComment(text: string): string {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (!trimmed.startsWith('--')) break;
-    lines.push(trimmed.replace(/^--\s?/, ''));
-  }
-  return lines.join('\n').trim();
-}
-
-/**
- * Column descriptions from a model header's `Columns:` paragraph: `a, b (what b is), c`.
- * A column named without a note gets none; commas inside brackets do not split.
- */
-export function columnDescriptions(description: string): Map<string, string> {
-  const found = new Map<string, string>();
-  const start = description.search(/Columns:/);
-  if (start < 0) return found;
-  const rest = description.slice(start + 'Columns:'.length);
-  // The paragraph ends at a blank line or at the next "Word:" heading such as "Grain:".
-  const paragraph = rest.split(/\n\s*\n|\n(?=[A-Z][a-z]+:)/)[0]!.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  let depth = 0;
-  let current = '';
-  const items: string[] = [];
-  for (const ch of paragraph) {
-    if (ch === '(' || ch === '（') depth++;
-    if (ch === ')' || ch === '）') depth = Math.max(0, depth - 1);
-    if (ch === ',' && depth === 0) {
-      items.push(current);
-      current = '';
-    } else current += ch;
-  }
-  items.push(current);
-  for (const item of items) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$/s.exec(item);
-    if (match?.[2]) found.set(match[1]!, match[2].trim());
-  }
-  return found;
 }
 
 /**

@@ -19,6 +19,9 @@ export const ACCESS_RULES: AccessRule[] = [
   { prefix: '/api/refresh', role: 'admin', cityWideOnly: false },
   { prefix: '/api/sql', role: 'analyst', cityWideOnly: true },
   { prefix: '/console', role: 'analyst', cityWideOnly: true },
+  // The data dictionary describes (and samples) the analyst database: the console's audience.
+  { prefix: '/api/dictionary', role: 'analyst', cityWideOnly: true },
+  { prefix: '/dictionary', role: 'analyst', cityWideOnly: true },
 ];
 
 export function pathMatches(path: string, prefix: string): boolean {

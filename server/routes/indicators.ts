@@ -7,7 +7,7 @@ import { MART_TABLES } from '../../pipelines/warehouse/schema.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ColumnType, TableColumn } from '../http/arrow.ts';
 import { GRAIN, INDICATOR, UNIT, queryParam, yearParam } from '../http/params.ts';
-import { sendTable } from '../http/table-response.ts';
+import { sendPreparedTable } from '../http/table-response.ts';
 import { scopeOf } from '../scope.ts';
 
 /** The contract's columns in the contract's order, typed as DuckDB types them. */
@@ -25,9 +25,12 @@ export function registerIndicatorsApi(router: Router, app: AppContext): void {
       unitCode: queryParam(req, 'unit', UNIT, zh.errors.hints.unit)?.toUpperCase(),
       county: scopeOf(req).countyCode,
     };
-    const rows = await app.warehouse.use((session) =>
-      app.cache.get(session.generation, `api:indicators:${JSON.stringify(filter)}`, () => indicatorValues(session.db, filter)),
-    );
-    sendTable(req, res, INDICATOR_COLUMNS, rows, { fileName: 'indicator_values' });
+    const key = `api:indicators:${JSON.stringify(filter)}`;
+    const { rows, generation } = await app.warehouse.use(async (session) => ({
+      rows: await app.cache.get(session.generation, key, () => indicatorValues(session.db, filter)),
+      generation: session.generation,
+    }));
+    // the same filter of the same published file gives the same bytes: prepared once, with an ETag
+    await sendPreparedTable(req, res, INDICATOR_COLUMNS, rows, { fileName: 'indicator_values', cache: app.cache, generation, key });
   });
 }

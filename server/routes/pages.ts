@@ -1,6 +1,6 @@
 // The dashboard pages: each module of dashboards/pages/ at its path. A page is rendered once per
-// warehouse generation, filter and scope, then served from the cache; `?chart=ID&format=csv|svg`
-// on a page's URL downloads one of its charts.
+// warehouse generation, filter and scope, then served from the cache; `?chart=ID&format=csv|xlsx|svg`
+// on a page's URL downloads one of its charts (its data as CSV or Excel, or its picture).
 import type { Request, Response, Router } from 'express';
 import { standaloneSvg, type ChartSpec } from '../../dashboards/charts/render.ts';
 import { zh } from '../../dashboards/i18n/zh.ts';
@@ -9,6 +9,7 @@ import type { Page, PageContext } from '../../dashboards/page.ts';
 import { PAGES } from '../../dashboards/pages/index.ts';
 import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../http/csv.ts';
+import { toXlsx, XLSX_TYPE } from '../http/xlsx.ts';
 import { HttpError, badParameter, notFound } from '../http/errors.ts';
 import { queryParam } from '../http/params.ts';
 import type { WarehouseSession } from '../warehouse.ts';
@@ -39,7 +40,7 @@ export function registerPages(router: Router, app: AppContext): void {
         return;
       }
       if (chart) {
-        sendChart(req, res, rendered.charts.get(chart));
+        await sendChart(req, res, rendered.charts.get(chart));
         return;
       }
       res.type('html').set('Cache-Control', 'no-cache').send(rendered.html);
@@ -67,11 +68,15 @@ function pathOf(page: Page, params: Record<string, string>): string {
   return page.path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
-function sendChart(req: Request, res: Response, spec: ChartSpec | undefined): void {
+async function sendChart(req: Request, res: Response, spec: ChartSpec | undefined): Promise<void> {
   if (!spec) throw new HttpError(404, 'not_found', zh.errors.badParameter('chart', zh.errors.hints.chart));
   const format = req.query.format ?? 'csv';
   if (format === 'csv') {
     res.type('text/csv; charset=utf-8').attachment(`${spec.id}.csv`).send(toCsv(spec.table.columns, spec.table.rows));
+    return;
+  }
+  if (format === 'xlsx') {
+    res.type(XLSX_TYPE).attachment(`${spec.id}.xlsx`).send(await toXlsx(spec.table.columns, spec.table.rows, spec.payload.title));
     return;
   }
   if (format === 'svg') {

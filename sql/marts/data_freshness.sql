@@ -11,6 +11,18 @@
 -- Columns: county_code, county_name, source, last_export_date, newest_export_date,
 -- days_behind_newest, days_since_export, built_on, latest_rows, latest_file_rejected_rows,
 -- rejected_rows.
+-- @zh 各县（市、区）各类数据的新鲜度：司法所与人员快照、案件、培训三类数据最近一次导出的日期、落后于最新导出的天数、距今天数，以及入库行数与被拒收行数；另有全市一行（3311）。
+-- @column county_code: 县（市、区）代码，3311 为全市
+-- @column county_name: 县（市、区）名称
+-- @column source: 数据类别：offices 司法所与人员快照、cases 案件、training 培训
+-- @column last_export_date: 本县该类数据最近一次导出的日期
+-- @column newest_export_date: 该类数据全市最新的导出日期
+-- @column days_behind_newest: 本县落后于全市最新导出的天数
+-- @column days_since_export: 最近一次导出距数据构建日的天数
+-- @column built_on: 数据构建日期（北京时间）
+-- @column latest_rows: 最近一次导出入库的行数
+-- @column latest_file_rejected_rows: 最新导出文件中被拒收的本县行数
+-- @column rejected_rows: 该类数据历来被拒收的本县行数（每个文件行只计一次）
 -- @test unique(county_code, source)
 -- @test not_null(county_code, county_name, source, built_on, latest_rows, latest_file_rejected_rows, rejected_rows)
 -- @test accepted_values(source: offices, cases, training)

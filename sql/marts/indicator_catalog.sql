@@ -5,6 +5,18 @@
 -- dashboards: display_order, is_targeted (has a target, so enters reform_index), is_additive
 -- (numerators and denominators add up from offices to the city), numerator_zh, denominator_zh.
 -- Grain: indicator_id.
+-- @zh 指标目录：每项指标一行，含中文名称与口径说明、方案目标值、所属八项任务、方案原文出处，以及看板用的排序、是否有目标、能否逐级相加和分子分母的中文名称。
+-- @column indicator_id: 指标代码
+-- @column name_zh: 指标中文名称
+-- @column description_zh: 指标口径说明
+-- @column target: 方案目标值（无目标为空）
+-- @column task: 所属方案八项任务之一（改革指数为空）
+-- @column source: 出处：《丽水市关于深入推进司法所综合改革的实施方案》原文
+-- @column display_order: 看板中的排列顺序
+-- @column is_targeted: 是否设有目标（有目标的指标计入改革指数）
+-- @column is_additive: 分子分母能否从司法所逐级相加到全市
+-- @column numerator_zh: 分子的中文名称
+-- @column denominator_zh: 分母的中文名称
 -- @test unique(indicator_id)
 -- @test unique(display_order)
 -- @test not_null(indicator_id, name_zh, description_zh, source, display_order, is_targeted, is_additive, numerator_zh, denominator_zh)

@@ -6,6 +6,18 @@
 -- Grain: (indicator_id, period, grain, unit_code).
 -- Columns: indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
 -- target, meets_target, as_of.
+-- @zh 各项指标的年度值：每个有快照的年度、每项指标在司法所、片区、县（市、区）、全市四级口径上的分子、分母、比值与目标达成情况；分母为 0 的单位不出行。改革指数为各有目标指标 min(值/目标, 1) 的平均。
+-- @column indicator_id: 指标代码（名称见 indicator_catalog）
+-- @column period: 年度，如 2025
+-- @column grain: 口径：office 司法所、cluster 片区、county 县（市、区）、city 全市
+-- @column unit_code: 单位代码：司法所代码、片区重点所代码、县代码或 3311（全市）
+-- @column unit_name: 单位名称
+-- @column numerator: 分子（改革指数为各指标达成度之和）
+-- @column denominator: 分母（改革指数为参与计算的指标数）
+-- @column value: 指标值 = 分子 ÷ 分母，0 到 1 之间
+-- @column target: 方案目标值（无目标为空）
+-- @column meets_target: 是否达到目标（无目标为空）
+-- @column as_of: 该年度所用司法所快照的日期
 -- @test unique(indicator_id, period, grain, unit_code)
 -- @test not_null(indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value, as_of)
 -- @test accepted_values(grain: office, cluster, county, city)

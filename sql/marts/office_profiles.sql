@@ -10,6 +10,36 @@
 -- has_director, director_staffing_type, director_legal_background, director_legal_qualification,
 -- director_enforcement_certificate, director_public_lawyer, active_staff, public_lawyers,
 -- legal_qualified_staff, plan_posts_held (distinct of the six posts held by active staff).
+-- @zh 每个年度每个司法所的概况：类型、片区、挂牌、智慧司法所、终端、村（社区）覆盖、所长履职与资质、人员数。所长只以标志和编制类型描述，不含姓名、身份证号。
+-- @column period: 年度
+-- @column as_of: 该年度所用司法所快照的日期
+-- @column office_code: 司法所代码
+-- @column office_name: 司法所名称
+-- @column county_code: 所在县（市、区）代码
+-- @column county_name: 所在县（市、区）名称
+-- @column township: 所在乡镇（街道）
+-- @column tier: 司法所类型：key 重点所、ordinary 普通所
+-- @column cluster_code: 所属片区（重点所）代码
+-- @column cluster_name: 所属片区名称
+-- @column plaques: 所挂牌子（按报送原样）
+-- @column recognised_plaques: 方案认定的三块牌子中已挂的
+-- @column smart_office: 是否建成智慧司法所
+-- @column terminals: 公共法律服务终端数
+-- @column large_villages: 规模较大的村（社区）数
+-- @column large_villages_with_terminal: 其中已布设终端的村（社区）数
+-- @column director_attends_joint_meeting: 所长是否列席乡镇（街道）党政联席会议
+-- @column director_attends_governance_meeting: 所长是否列席综治工作会议
+-- @column director_in_leadership: 所长是否进入乡镇（街道）领导班子
+-- @column has_director: 是否有在岗所长（否即空缺）
+-- @column director_staffing_type: 所长编制类型
+-- @column director_legal_background: 所长是否具有法律专业背景
+-- @column director_legal_qualification: 所长是否具有法律职业资格
+-- @column director_enforcement_certificate: 所长是否持有行政执法证
+-- @column director_public_lawyer: 所长是否为公职律师
+-- @column active_staff: 在岗人员数
+-- @column public_lawyers: 其中公职律师数
+-- @column legal_qualified_staff: 其中具有法律职业资格的人数
+-- @column plan_posts_held: 在岗人员担任的方案六类岗位种数（0 到 6）
 -- @test unique(period, office_code)
 -- @test not_null(period, as_of, office_code, office_name, county_code, tier, recognised_plaques, has_director, active_staff, public_lawyers, legal_qualified_staff, plan_posts_held)
 -- @test relationships(period, office_code -> mart.units(period, unit_code))

@@ -7,6 +7,17 @@
 -- Columns: period, as_of, office_code, county_code, cluster_code, dimension (post, role,
 -- staffing_type), category, sort_order, staff_count, legal_qualified_count (of them, with
 -- 法律职业资格).
+-- @zh 每个年度每个司法所的在岗人员构成：按岗位、人员类别、编制类型分别计数，方案所列每一类都有一行（无人为 0）；一人可兼多个岗位，岗位人数之和可能多于在岗人数。
+-- @column period: 年度
+-- @column as_of: 该年度所用司法所快照的日期
+-- @column office_code: 司法所代码
+-- @column county_code: 所在县（市、区）代码
+-- @column cluster_code: 所属片区（重点所）代码
+-- @column dimension: 分类维度：post 岗位、role 人员类别、staffing_type 编制类型
+-- @column category: 类别名称（编制类型未填写的计为“未填写”）
+-- @column sort_order: 方案中的排列顺序（“未填写”为 99）
+-- @column staff_count: 人数
+-- @column legal_qualified_count: 其中具有法律职业资格的人数
 -- @test unique(period, office_code, dimension, category)
 -- @test not_null(period, as_of, office_code, county_code, dimension, category, sort_order, staff_count, legal_qualified_count)
 -- @test accepted_values(dimension: post, role, staffing_type)

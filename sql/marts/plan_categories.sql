@@ -4,6 +4,10 @@
 -- written as the loader stores them (NFKC: half-width brackets). Indicators count only these
 -- items; dashboards use sort_order to draw categories in the plan's order.
 -- Grain: (kind, item). Columns: kind (post, plaque, business_line, role, staffing_type), item, sort_order.
+-- @zh 方案规定的固定清单及其顺序：重点所可设的六类岗位、三块牌子、十类业务、人员类别和编制类型。
+-- @column kind: 清单种类：post 岗位、plaque 牌子、business_line 业务类型、role 人员类别、staffing_type 编制类型
+-- @column item: 清单项
+-- @column sort_order: 方案中的排列顺序
 -- @test unique(kind, item)
 -- @test not_null(kind, item, sort_order)
 -- @test accepted_values(kind: post, plaque, business_line, role, staffing_type)

@@ -5,6 +5,15 @@
 -- Grain: (file_name, sheet, county_code, reason_code).
 -- Columns: source (offices, cases, training), export_date, file_name, sheet (NULL for CSV),
 -- county_code, reason_code, rejected_rows, last_run_id (the latest run that rejected them).
+-- @zh 被拒收的导出行，按文件、县（市、区）和拒收原因计数，供数据质量页和分析使用；不含原始行内容、姓名或报错原文。
+-- @column source: 数据类别：offices 司法所与人员快照、cases 案件、training 培训
+-- @column export_date: 导出日期（取自文件名）
+-- @column file_name: 导出文件名
+-- @column sheet: 工作表名（CSV 文件为空）
+-- @column county_code: 县（市、区）代码（行中未写明县的为空）
+-- @column reason_code: 拒收原因代码（中文名称见数据质量页）
+-- @column rejected_rows: 被拒收的行数
+-- @column last_run_id: 最近一次拒收这些行的刷新运行编号
 -- @test unique(file_name, sheet, county_code, reason_code)
 -- @test not_null(file_name, reason_code, rejected_rows)
 -- @test accepted_values(source: offices, cases, training)

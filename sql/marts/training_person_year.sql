@@ -8,6 +8,23 @@
 -- Columns: period, as_of, person_key, person_code, office_code, county_code, cluster_code, role,
 -- days, hours, required_days (12), required_hours (90), meets_days, meets_hours, complies,
 -- in_denominator.
+-- @zh 每个年度快照中在岗人员的培训天数与学时，对照方案“每年不少于 12 天或 90 学时”的要求。人员以化名代码表示，不含姓名、身份证号。
+-- @column period: 年度
+-- @column as_of: 该年度所用司法所快照的日期
+-- @column person_key: 人员内部键（不发布到分析库）
+-- @column person_code: 人员化名代码（不可还原为身份）
+-- @column office_code: 所在司法所代码
+-- @column county_code: 所在县（市、区）代码
+-- @column cluster_code: 所属片区（重点所）代码
+-- @column role: 人员类别
+-- @column days: 全年培训天数
+-- @column hours: 全年培训学时
+-- @column required_days: 要求天数（12）
+-- @column required_hours: 要求学时（90）
+-- @column meets_days: 天数是否达标
+-- @column meets_hours: 学时是否达标
+-- @column complies: 是否达标（天数或学时任一达标）
+-- @column in_denominator: 是否计入培训达标率分母（入职日期不晚于当年 1 月 1 日）
 -- @test unique(period, person_key)
 -- @test unique(period, person_code)
 -- @test not_null(period, as_of, person_key, person_code, office_code, county_code, role, days, hours, required_days, required_hours, meets_days, meets_hours, complies, in_denominator)

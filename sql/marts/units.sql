@@ -5,6 +5,18 @@
 -- Grain: (period, grain, unit_code).
 -- Columns: period, grain, unit_code, unit_name, county_code, county_name, cluster_code,
 -- cluster_name, tier (office grain: key/ordinary, else NULL), office_count, as_of.
+-- @zh 各年度的统计单位：全市、县（市、区）、片区、司法所四级，用于逐级下钻；含所属县与片区、司法所类型和所含司法所数。
+-- @column period: 年度
+-- @column grain: 口径：office 司法所、cluster 片区、county 县（市、区）、city 全市
+-- @column unit_code: 单位代码：司法所代码、片区重点所代码、县代码或 3311（全市）
+-- @column unit_name: 单位名称
+-- @column county_code: 所在县（市、区）代码（全市为空）
+-- @column county_name: 所在县（市、区）名称（全市为空）
+-- @column cluster_code: 所属片区（重点所）代码；片区行即本片区，县、全市及不属片区的普通所为空
+-- @column cluster_name: 所属片区名称
+-- @column tier: 司法所类型：key 重点所、ordinary 普通所（仅司法所行）
+-- @column office_count: 所含司法所数
+-- @column as_of: 该年度所用司法所快照的日期
 -- @test unique(period, grain, unit_code)
 -- @test not_null(period, grain, unit_code, unit_name, office_count, as_of)
 -- @test accepted_values(grain: office, cluster, county, city)

@@ -60,6 +60,7 @@ describe('npm run bench -- --scale tiny', () => {
     }
     expect(json.refresh.ratio).toBeCloseTo(json.refresh.seconds / json.refresh.floor_seconds, 9);
     expect(json.incremental.seconds).toBeGreaterThan(0);
+    expect(json.incremental.ratio_to_full).toBeCloseTo(json.incremental.seconds / json.refresh.seconds, 9);
     expect(json.api.map((a: { path: string }) => a.path)).toEqual(['/api/indicators?grain=county&unit=331102', '/']);
     for (const api of json.api) {
       for (const key of ['p50_ms', 'p99_ms', 'rps', 'floor_rps', 'floor_p99_ms'] as const) expect(api[key], `${api.path} ${key}`).toBeGreaterThan(0);

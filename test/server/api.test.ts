@@ -3,6 +3,8 @@
 // Arrow and CSV answers read back equal the JSON one, which equals the warehouse), rejects,
 // chart downloads, JSON errors without stack traces, security headers, county scope.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -266,5 +268,47 @@ describe('without a warehouse', () => {
     } finally {
       await empty.close();
     }
+  });
+});
+
+describe('prepared answers of /api/indicators', () => {
+  /** One raw request (no automatic decompression), so the bytes on the wire can be checked. */
+  function raw(pathAndQuery: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(`${app.url}${pathAndQuery}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+  }
+
+  it('sends the same bytes gzipped to a client that accepts it, with one strong ETag, and 304 to a client that has them', async () => {
+    const query = '/api/indicators?grain=county';
+    const plain = await raw(query, { 'Accept-Encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const rows = (JSON.parse(plain.body.toString('utf8')) as { rows: IndicatorRow[] }).rows;
+    expect(rows.sort(byKey)).toEqual(expected.filter((r) => r.grain === 'county').sort(byKey));
+
+    const zipped = await raw(query, { 'Accept-Encoding': 'gzip, deflate' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(zipped.headers.etag).toMatch(/^"[\w-]{27}"$/);
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+
+    const again = await raw(query, { 'Accept-Encoding': 'gzip', 'If-None-Match': plain.headers.etag! });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    // another format or another filter is another answer
+    const csv = await raw(`${query}&format=csv`, { 'If-None-Match': plain.headers.etag! });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.etag).not.toBe(plain.headers.etag);
+    const city = await raw('/api/indicators?grain=city', { 'If-None-Match': plain.headers.etag! });
+    expect(city.status).toBe(200);
   });
 });
