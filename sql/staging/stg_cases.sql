@@ -127,24 +127,13 @@ checked AS NOT MATERIALIZED (
 
 -- duplicate_key is judged among the rows that pass every other rule: the last one loads
 -- (sql/macros/verdicts.sql).
-judged AS (
-    SELECT * FROM judged_for_duplicates('checked', 'case_id')
-),
-
 decided AS (
-    SELECT
-        *,
-        duplicate_verdict(problem, row_number, loaded_row, 'case_id', '案件编号', case_id_text) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'case_id', '案件编号', case_id_text) AS verdict
+    FROM judged_for_duplicates('checked', 'case_id')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     case_id,
     office_code,
     business_line,

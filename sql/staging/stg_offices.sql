@@ -104,24 +104,13 @@ checked AS NOT MATERIALIZED (
 
 -- duplicate_key is judged among the rows that pass every other rule: the last one loads
 -- (sql/macros/verdicts.sql).
-judged AS (
-    SELECT * FROM judged_for_duplicates('checked', 'office_code')
-),
-
 decided AS (
-    SELECT
-        *,
-        duplicate_verdict(problem, row_number, loaded_row, 'office_code', '司法所编码', office_code_text) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'office_code', '司法所编码', office_code_text) AS verdict
+    FROM judged_for_duplicates('checked', 'office_code')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     office_code,
     office_name,
     county_code,

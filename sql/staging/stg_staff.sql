@@ -114,24 +114,13 @@ checked AS NOT MATERIALIZED (
 
 -- duplicate_key is judged among the rows that pass every other rule: the last one loads
 -- (sql/macros/verdicts.sql).
-judged AS (
-    SELECT * FROM judged_for_duplicates('checked', 'id_number')
-),
-
 decided AS (
-    SELECT
-        *,
-        duplicate_verdict(problem, row_number, loaded_row, 'id_number', '身份证号', mask_id(id_number)) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'id_number', '身份证号', mask_id(id_number)) AS verdict
+    FROM judged_for_duplicates('checked', 'id_number')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     CASE WHEN id_valid THEN person_key(id_number) END AS person_key,
     mask_id(id_number) AS id_masked,
     name,

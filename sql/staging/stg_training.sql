@@ -100,24 +100,13 @@ checked AS NOT MATERIALIZED (
 
 -- duplicate_key is judged among the rows that pass every other rule: the last one loads
 -- (sql/macros/verdicts.sql).
-judged AS (
-    SELECT * FROM judged_for_duplicates('checked', 'record_id')
-),
-
 decided AS (
-    SELECT
-        *,
-        duplicate_verdict(problem, row_number, loaded_row, 'record_id', '培训记录编号', record_id_text) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'record_id', '培训记录编号', record_id_text) AS verdict
+    FROM judged_for_duplicates('checked', 'record_id')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     record_id,
     person_key,
     course,
