@@ -68,8 +68,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
   const log: Logger = { info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
   const tls = options.tls ?? false;
+  assets ??= buildClientAssets(); // bundled while the warehouse opens
   const warehouse = await WarehouseHolder.open({ file: options.warehouseFile, pollMs: options.pollMs ?? 0, threads: 1, log });
-  assets ??= buildClientAssets();
   const pdf = new PdfRenderer({ log });
   const given = options.authenticate ?? asCityWideAdmin;
   const auth = typeof given === 'function' ? undefined : createAuth({ ...given, tls });
