@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../pipelines/config.ts';
 import { runChild } from './child.ts';
-import type { FloorMessage, RefreshMessage } from './children/messages.ts';
+import type { FloorMessage, RefreshMessage, RefreshResultJson } from './children/messages.ts';
 import { generateExports, NEXT_DAY, type BenchExports } from './exports.ts';
 import { planFloor } from './floor/plan.ts';
 import { benchApi } from './http/api-bench.ts';
@@ -142,6 +142,9 @@ async function runBench(options: BenchOptions, dataDir: string): Promise<BenchRe
       peak_rss_bytes: incremental.peakRssBytes,
       export_date: NEXT_DAY,
       files_added: exports.nextDay.map((f) => f.fileName),
+      /** What the incremental run rebuilt other than whole: keys, and the periods per mart. */
+      partial_builds: incremental.builds.filter((b) => b.mode !== 'full'),
+      rebuilt_whole: incremental.builds.filter((b) => b.mode === 'full').map((b) => `${b.relation} (${b.reason})`),
     },
     api: http.api,
     server: { start_seconds: http.serverStartSeconds, peak_rss_bytes: http.serverPeakRssBytes },
@@ -169,7 +172,10 @@ async function runBench(options: BenchOptions, dataDir: string): Promise<BenchRe
 }
 
 /** One refresh of DATA_DIR's inbox in a child process, its stages and files logged as they end. */
-async function refreshInChild(env: NodeJS.ProcessEnv, exports: BenchExports): Promise<{ figures: RefreshFigures; peakRssBytes: number }> {
+async function refreshInChild(
+  env: NodeJS.ProcessEnv,
+  exports: BenchExports,
+): Promise<{ figures: RefreshFigures; peakRssBytes: number; builds: RefreshResultJson['builds'] }> {
   let last: Extract<RefreshMessage, { type: 'result' }> | undefined;
   const exit = await runChild<RefreshMessage>({
     script: 'bench/children/refresh.ts',
@@ -185,7 +191,7 @@ async function refreshInChild(env: NodeJS.ProcessEnv, exports: BenchExports): Pr
   if (!last) throw new Error('the refresh reported no result');
   if (!last.result.published) throw new Error(`the refresh did not publish: ${last.result.message ?? last.result.status}`);
   const figures = refreshFigures({ result: last.result, seconds: last.seconds, decodeSeconds: last.decodeSeconds, exports: exports.summary.files });
-  return { figures, peakRssBytes: Math.max(exit.peakRssBytes, last.ownPeakRssBytes) };
+  return { figures, peakRssBytes: Math.max(exit.peakRssBytes, last.ownPeakRssBytes), builds: last.result.builds ?? [] };
 }
 
 main().then(

@@ -2,6 +2,7 @@
 // (scale; refresh.seconds / floor_seconds / ratio / peak_rss_bytes; incremental.seconds; api[]
 // with p50_ms / p99_ms / rps / errors / floor_rps / floor_p99_ms), and more beside them.
 import type { ApiFigures } from './http/api-bench.ts';
+import type { ModelBuild } from '../pipelines/models/build-plan.ts';
 import type { MachineInfo } from './machine.ts';
 import type { RefreshFigures } from './refresh-figures.ts';
 
@@ -33,7 +34,16 @@ export interface BenchResult {
     skipped: { name: string; reason: string }[];
     method: string;
   };
-  incremental: RefreshFigures & { ratio_to_full: number; peak_rss_bytes: number; export_date: string; files_added: string[] };
+  incremental: RefreshFigures & {
+    ratio_to_full: number;
+    peak_rss_bytes: number;
+    export_date: string;
+    files_added: string[];
+    /** Models the incremental run built by keys or by touched periods (build-plan.ts). */
+    partial_builds: ModelBuild[];
+    /** Models it rebuilt whole, each with why. */
+    rebuilt_whole: string[];
+  };
   api: ApiFigures[];
   server: { start_seconds: number; peak_rss_bytes: number };
   generation: {

@@ -2,7 +2,10 @@
 // plain GET form, so filters live in the URL and work without script), the as-of date, footer.
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
+import { zhAudit } from './i18n/zh-audit.ts';
 import { zh } from './i18n/zh.ts';
+import { editionYearMonth, zhEditions } from './i18n/zh-editions.ts';
+import { zhClerk } from './i18n/zh-clerk.ts';
 import { pageHref, type NavKey, type PageContext, type PageOutput } from './page.ts';
 
 /** The tab icon, inline (a red seal with 法), so no request can fail for it. */
@@ -19,6 +22,7 @@ const NAV: { key: Exclude<NavKey, null>; path: string; label: string; countyAwar
   { key: 'training', path: '/training', label: zh.nav.training, countyAware: true },
   { key: 'cases', path: '/cases', label: zh.nav.cases, countyAware: true },
   { key: 'quality', path: '/quality', label: zh.nav.quality, countyAware: true },
+  { key: 'validate', path: '/validate', label: zhClerk.validate.title, countyAware: false },
   { key: 'indicators', path: '/indicators', label: zh.nav.indicators, countyAware: false },
   { key: 'report', path: '/report', label: zh.nav.report, countyAware: true },
 ];
@@ -33,7 +37,8 @@ function navigation(ctx: PageContext, current: NavKey): SafeHtml {
 /** Access area: the SQL console for city-wide analysts and admins, and signing out (a POST). */
 function accessItems(ctx: PageContext): SafeHtml {
   const console = ctx.scope.role !== 'viewer' && ctx.scope.countyCode === null ? html`<li><a href="/console">${zh.console.title}</a></li>` : html``;
-  return html`${console}<li><form class="logout-form" method="post" action="/logout"><button type="submit" class="logout-button">${zh.login.logout}</button></form></li>`;
+  const audit = ctx.scope.role === 'admin' && ctx.scope.countyCode === null ? html`<li><a href="/audit">${zhAudit.audit.title}</a></li>` : html``;
+  return html`${console}${audit}<li><a href="/password">${zhAudit.password.navLink}</a></li><li><form class="logout-form" method="post" action="/logout"><button type="submit" class="logout-button">${zh.login.logout}</button></form></li>`;
 }
 
 function filterForm(ctx: PageContext, output: PageOutput): SafeHtml {
@@ -50,8 +55,30 @@ function filterForm(ctx: PageContext, output: PageOutput): SafeHtml {
       ${[...ctx.years].reverse().map((y) => html`<option value="${y}"${y === ctx.filters.year ? html` selected` : ''}>${zh.filters.yearOption(y)}</option>`)}
     </select></label>
     ${countySelect}
+    ${ctx.edition ? html`<input type="hidden" name="edition" value="${ctx.edition.manifest.edition}">` : ''}
     <button type="submit" class="apply-button">${zh.filters.apply}</button>
   </form>`;
+}
+
+/** Which figures the page shows (an edition or live data), and the edition picker where it can switch. */
+function editionBar(ctx: PageContext, output: PageOutput): SafeHtml {
+  const shown = ctx.edition?.manifest.edition ?? null;
+  const label = shown ? `${zhEditions.editionLabel(shown)}，${zhEditions.issueShort(Number(shown.slice(5, 7)))}` : `${zhEditions.live}（${zhEditions.informal}）`;
+  const picker =
+    output.editionPicker && (ctx.editions?.length ?? 0) > 0
+      ? html`<form class="edition-picker" method="get" action="${ctx.path}">
+      <input type="hidden" name="year" value="${ctx.filters.year}">
+      <label class="filter"><span>${zhEditions.pickerLabel}</span><select name="edition" data-autosubmit>
+        <option value="">${zhEditions.live}</option>
+        ${[...(ctx.editions ?? [])].reverse().map((e) => html`<option value="${e}"${e === shown ? html` selected` : ''}>${editionYearMonth(e)}（${zhEditions.issueShort(Number(e.slice(5, 7)))}）</option>`)}
+      </select></label>
+      <button type="submit" class="apply-button">${zh.filters.apply}</button>
+    </form>`
+      : '';
+  const latest = ctx.editions?.at(-1);
+  const reportOf = shown ?? latest;
+  const reportLink = reportOf ? html` <a href="${pageHref('/report', { edition: reportOf })}">${shown ? zhEditions.thisReport : zhEditions.latestReport(Number(reportOf.slice(5, 7)))}</a>` : '';
+  return html`${picker}<p class="edition-shown" data-shown="${shown ?? 'live'}">${zhEditions.showing(label)}${reportLink}</p>`;
 }
 
 function breadcrumbs(output: PageOutput): SafeHtml {
@@ -87,6 +114,7 @@ export function layout(ctx: PageContext, output: PageOutput, assets: Assets, asO
   <div class="toolbar-inner">
     ${breadcrumbs(output)}
     ${filterForm(ctx, output)}
+    ${editionBar(ctx, output)}
     <p class="as-of">${asOf ? zh.app.asOf(formatDate(asOf)) : zh.app.noData}</p>
   </div>
 </div>

@@ -5,8 +5,10 @@ import type { Scope } from './queries/scope.ts';
 import type { SafeHtml } from './html.ts';
 import { chartFigure, type ChartSpec } from './charts/render.ts';
 import type { CatalogEntry, Db } from './queries/marts.ts';
+import type { ShownEdition } from './queries/frozen.ts';
+import { markPartialMonth } from './charts/partial.ts';
 
-export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'indicators' | 'report' | null;
+export type NavKey = 'overview' | 'training' | 'cases' | 'quality' | 'validate' | 'indicators' | 'report' | null;
 
 export interface Filters {
   /** The year shown: from `?year=`, else the latest year with data. */
@@ -37,6 +39,16 @@ export interface PageContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (the 数据质量 page's run history); absent: none. */
   runJournalDir?: string | null;
+  /** The monthly edition whose frozen figures the page shows (?edition=, on pages that offer it); null: live data. */
+  edition?: ShownEdition | null;
+  /** The editions there are, oldest first (for the picker). */
+  editions?: string[];
+  /** The URL's other single-valued query parameters (a page's own filters, e.g. 数据质量's file or page). */
+  query?: Record<string, string>;
+  /** Today (YYYY-MM-DD, Asia/Shanghai) by the server's clock: submission freshness, and a month not over drawn as partial. */
+  today?: string;
+  /** Each month's exports are due by this day of the following month. */
+  submissionDeadlineDay?: number;
 }
 
 export interface Breadcrumb {
@@ -57,6 +69,8 @@ export interface PageOutput {
   charts: ChartSpec[];
   /** Send the browser elsewhere instead (e.g. 总览 with a county chosen → that county's page). */
   redirect?: string;
+  /** Set by the server from Page.offersEdition: the layout shows the edition picker. */
+  editionPicker?: boolean;
 }
 
 export interface Page {
@@ -64,6 +78,8 @@ export interface Page {
   /** Express route path, e.g. '/county/:code'. */
   path: string;
   render(ctx: PageContext, params: Record<string, string>): Promise<PageOutput>;
+  /** Its figures all come from mart.indicator_values: it can show a monthly edition's (?edition=, ctx.edition). */
+  offersEdition?: boolean;
   /**
    * What else than the warehouse generation the rendered page depends on (pages are cached per
    * generation): e.g. the run journals, which change without a new warehouse.
@@ -83,7 +99,7 @@ export function pageHref(path: string, query: { year?: string | null; county?: s
 export function figure(ctx: PageContext, spec: ChartSpec, options: { headingLevel?: 2 | 3; hint?: string } = {}): SafeHtml {
   const base = { year: ctx.filters.year, county: ctx.filters.county, chart: spec.id };
   return chartFigure(
-    spec,
+    ctx.today ? markPartialMonth(spec, ctx.today) : spec,
     { csv: pageHref(ctx.path, { ...base, format: 'csv' }), svg: pageHref(ctx.path, { ...base, format: 'svg' }) },
     options,
   );

@@ -17,19 +17,50 @@ const fileSettingsSchema = z
     scheduleCron: z.string().default('0 2 * * *'),
     scheduleTimezone: z.string().default('Asia/Shanghai'),
     scheduleEnabled: z.boolean().default(true),
+    /** The automatic monthly edition (the previous month's), on its own schedule. */
+    editionCron: z.string().default('30 2 1 * *'),
+    editionTimezone: z.string().default('Asia/Shanghai'),
+    editionScheduleEnabled: z.boolean().default(true),
+    /** The issuing office printed on the monthly report. */
+    issuingOffice: z.string().min(1).max(40).default('丽水市司法局'),
     alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** A county whose newest export of a kind is older than this many days raises an alert. */
     staleAfterDays: z.number().int().positive().default(45),
+    /** Each month's exports are due by this day of the following month (on-time rate on 数据质量). */
+    submissionDeadlineDay: z.number().int().min(1).max(28).default(5),
+    /** Largest file POST /api/validate (预检) accepts, in bytes. */
+    validateMaxBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(50 * 1024 * 1024),
     /** Published warehouses kept for rollback. */
     keepWarehouses: z.number().int().min(1).default(5),
     consoleTimeoutMs: z.number().int().positive().default(10_000),
     consoleRowLimit: z.number().int().positive().default(10_000),
     consoleExportRowCap: z.number().int().positive().default(1_000_000),
     consoleMemoryLimit: z.string().default('1GB'),
+    /** Console worker processes (each runs one query at a time). */
+    consoleWorkers: z.number().int().min(1).max(16).default(2),
+    /** Queries that may wait for a worker, and how long each may wait, before a 503. */
+    consoleQueueLength: z.number().int().min(0).default(4),
+    consoleQueueWaitMs: z.number().int().positive().default(15_000),
+    /** Memory a worker may take beyond its idle size, enforced by the OS (RLIMIT_AS); default consoleMemoryLimit + 512MB. */
+    consoleMemoryCap: z.string().optional(),
+    /** A stopped query's worker is killed when it has not ended after this long. */
+    consoleKillGraceMs: z.number().int().positive().default(1_500),
+    consoleMaxSqlChars: z.number().int().positive().default(100_000),
+    /** Bytes of a JSON answer (rows beyond are cut, `truncated: true`). */
+    consoleJsonByteCap: z.number().int().positive().default(32_000_000),
+    /** Bytes of a CSV / Arrow / Parquet / xlsx export. */
+    consoleExportByteCap: z.number().int().positive().default(1_000_000_000),
     /** After each publish, core facts and marts as Hive-partitioned Parquet here (pipelines/publish/lake.ts). */
     lakeDir: z.string().optional(),
     /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */
     tls: z.boolean().default(false),
+    /** Days the audit log (DATA_DIR/audit) keeps a line; 等保二级 asks for at least six months. */
+    auditRetentionDays: z.number().int().min(180, '审计日志至少保留 180 天 / auditRetentionDays must be at least 180').default(180),
+    /** Days after which a password must be changed; unset: passwords do not expire. */
+    passwordMaxAgeDays: z.number().int().positive().optional(),
+    /** A signed-in session ends after this many idle minutes, and after this many hours in all. */
+    sessionIdleMinutes: z.number().int().positive().max(24 * 60).default(30),
+    sessionMaxHours: z.number().int().positive().max(7 * 24).default(12),
   })
   .strict();
 
@@ -96,9 +127,17 @@ function envSettings(env: NodeJS.ProcessEnv): Partial<Record<keyof FileSettings,
   if (env.REFRESH_CRON) out.scheduleCron = env.REFRESH_CRON;
   if (env.REFRESH_TZ) out.scheduleTimezone = env.REFRESH_TZ;
   if (env.REFRESH_SCHEDULE === 'off') out.scheduleEnabled = false;
+  if (env.EDITION_CRON) out.editionCron = env.EDITION_CRON;
+  if (env.EDITION_TZ) out.editionTimezone = env.EDITION_TZ;
+  if (env.EDITION_SCHEDULE === 'off') out.editionScheduleEnabled = false;
+  if (env.ISSUING_OFFICE) out.issuingOffice = env.ISSUING_OFFICE;
   if (env.ALERT_WEBHOOK_URL) out.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
   if (env.STALE_AFTER_DAYS) out.staleAfterDays = Number(env.STALE_AFTER_DAYS);
   if (env.LAKE_DIR) out.lakeDir = env.LAKE_DIR;
   if (env.TLS === '1' || env.TLS === 'true') out.tls = true;
+  if (env.AUDIT_RETENTION_DAYS) out.auditRetentionDays = Number(env.AUDIT_RETENTION_DAYS);
+  if (env.PASSWORD_MAX_AGE_DAYS) out.passwordMaxAgeDays = Number(env.PASSWORD_MAX_AGE_DAYS);
+  if (env.SESSION_IDLE_MINUTES) out.sessionIdleMinutes = Number(env.SESSION_IDLE_MINUTES);
+  if (env.SESSION_MAX_HOURS) out.sessionMaxHours = Number(env.SESSION_MAX_HOURS);
   return out;
 }

@@ -5,7 +5,16 @@ import type { ClientAssets } from './assets.ts';
 import type { GenerationCache } from './cache.ts';
 import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
+import type { ValidateSettings } from './routes/validate.ts';
 import type { WarehouseHolder } from './warehouse.ts';
+import type { EditionReader } from '../pipelines/editions/store.ts';
+
+/** Monthly editions (issue 13): where they are kept and what the report prints. */
+export interface EditionsContext {
+  reader: EditionReader;
+  /** The issuing office on the monthly report (config.issuingOffice). */
+  issuingOffice: string;
+}
 
 export interface AppContext {
   warehouse: WarehouseHolder;
@@ -17,6 +26,14 @@ export interface AppContext {
   staleAfterDays: number;
   /** DATA_DIR/runs, the run journals (pipelines/run/journal.ts); null: the history is audit.runs alone. */
   runJournalDir: string | null;
+  /** DATA_DIR/editions; null: this app serves no editions (the edition routes answer 404). */
+  editions: EditionsContext | null;
+  /** The app's clock: submission freshness, a month not over (partial), editions taken by POST; tests pass their own. */
+  today: () => Date;
+  /** Each month's exports are due by this day of the following month (config submissionDeadlineDay). */
+  submissionDeadlineDay: number;
+  /** POST /api/validate (预检). */
+  validate: ValidateSettings;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

@@ -2,6 +2,7 @@
 //   security headers → open routes (health, assets) → authenticate (the auth slot: sets
 //   req.scope or refuses; required, so an app without it cannot be made) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
 //   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
+import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { errorPage } from '../dashboards/layout.ts';
@@ -17,10 +18,13 @@ import { registerAssets } from './routes/assets.ts';
 import { registerDictionaryApi } from './routes/dictionary.ts';
 import { registerHealth } from './routes/health.ts';
 import { registerIndicatorsApi } from './routes/indicators.ts';
+import { registerEditionsApi } from './editions/routes.ts';
+import { EditionReader } from '../pipelines/editions/store.ts';
 import { registerPages } from './routes/pages.ts';
 import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
 import { registerRunsApi } from './routes/runs.ts';
+import { DEFAULT_VALIDATE_MAX_BYTES, registerValidateApi, type ValidateSettings } from './routes/validate.ts';
 import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
 
 export interface AppOptions {
@@ -38,6 +42,14 @@ export interface AppOptions {
    * `req.scope` (or refuses). Required: there is no default reader (`npm start` passes server/auth).
    */
   authenticate: RequestHandler;
+  /** DATA_DIR/editions and the issuing office: the monthly editions (issue 13); off when unset. */
+  editions?: { dir: string; issuingOffice?: string };
+  /** The app's clock: submission freshness, partial months, editions taken by POST (default: the machine's). */
+  today?: () => Date;
+  /** Day of the following month by which a month's exports are due (default 5). */
+  submissionDeadlineDay?: number;
+  /** POST /api/validate: the person-key secret and the upload limit (default: a throwaway secret, 50 MB). */
+  validate?: Partial<ValidateSettings>;
   /** More route modules, registered after authentication and before the pages. */
   routes?: RouteModule[];
 }
@@ -53,6 +65,10 @@ export function createApp(options: AppOptions): express.Express {
     pdf: options.pdf ?? new PdfRenderer({ log: options.log }),
     staleAfterDays: options.staleAfterDays ?? 45,
     runJournalDir: options.runJournalDir ?? null,
+    editions: options.editions ? { reader: new EditionReader(options.editions.dir), issuingOffice: options.editions.issuingOffice ?? '丽水市司法局' } : null,
+    today: options.today ?? (() => new Date()),
+    submissionDeadlineDay: options.submissionDeadlineDay ?? 5,
+    validate: { secret: options.validate?.secret ?? throwawaySecret(), maxBytes: options.validate?.maxBytes ?? DEFAULT_VALIDATE_MAX_BYTES },
   };
   const app = express();
   app.disable('x-powered-by');
@@ -67,7 +83,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(options.authenticate);
 
   const routes = Router();
-  const modules: RouteModule[] = [registerIndicatorsApi, registerRejectsApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
+  const modules: RouteModule[] = [registerIndicatorsApi, registerEditionsApi, registerRejectsApi, registerValidateApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];
   for (const register of modules) register(routes, context);
   app.use(routes);
 
@@ -104,4 +120,10 @@ function describe(error: unknown): { status: number; code: string; message: stri
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'bad_request', message: zh.errors.badRequest };
   return { status: 500, code: 'internal', message: zh.errors.internal };
+}
+
+/** A secret for 预检 when none is configured: person keys of a check are never kept. */
+function throwawaySecret(): () => Buffer {
+  const secret = randomBytes(32);
+  return () => secret;
 }

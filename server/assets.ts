@@ -43,6 +43,7 @@ export async function buildClientAssets(): Promise<ClientAssets> {
     ['app.js', asset(Buffer.from(script.contents), 'text/javascript; charset=utf-8')],
     ['styles.css', asset(await readFile(path.join(CLIENT_DIR, 'styles.css')), 'text/css; charset=utf-8')],
     ['report.css', asset(await readFile(path.join(CLIENT_DIR, 'report.css')), 'text/css; charset=utf-8')],
+    ['edition-report.css', asset(await readFile(path.join(CLIENT_DIR, 'edition-report.css')), 'text/css; charset=utf-8')],
   ]);
   return {
     files,

@@ -209,15 +209,18 @@ export interface MonthlyOptions {
   lines: string[];
   months: string[];
   yLabel: string;
+  /** The month not over yet ('YYYY-MM') and its label (截至12月4日): drawn lighter, labelled. */
+  partial?: { month: string; label: string };
 }
 
 export function monthlyChart(data: MonthlyDatum[], options: MonthlyOptions, env: ChartEnv, aria: [string, string]): Plot.PlotOptions {
+  const partial = options.partial;
   return {
     ...base(env, ...aria),
     height: 320,
     marginLeft: 56,
     marginTop: 28,
-    x: { type: 'band', domain: options.months, label: null, tickFormat: formatMonth },
+    x: { type: 'band', domain: options.months, label: null, tickFormat: (m: string) => (m === partial?.month ? `${formatMonth(m)}*` : formatMonth(m)) },
     y: { label: options.yLabel, grid: true },
     color: { type: 'ordinal', domain: options.lines, range: [...CATEGORY_10] },
     marks: [
@@ -225,12 +228,18 @@ export function monthlyChart(data: MonthlyDatum[], options: MonthlyOptions, env:
         x: 'month',
         y: 'count',
         fill: 'line',
+        ...(partial ? { fillOpacity: (d: MonthlyDatum) => (d.month === partial.month ? 0.4 : 1) } : {}),
         order: options.lines,
         title: (d: MonthlyDatum) => `${formatMonth(d.month)} ${d.line}\n${formatNumber(d.count)}`,
         tip: env.interactive,
         insetLeft: 2,
         insetRight: 2,
       }),
+      ...(partial
+        ? [
+            Plot.text([partial], { x: 'month', frameAnchor: 'top', dy: -16, text: (p: { label: string }) => `*${p.label}`, fill: COLORS.city, fontSize: 11, ...HALO }),
+          ]
+        : []),
       Plot.ruleY([0]),
     ],
   };

@@ -4,6 +4,7 @@
 import * as Plot from '@observablehq/plot';
 import { plotOptions, type ChartPayload } from '../charts/kinds.ts';
 import { initConsole } from './console.ts'; // SQL console page (access area)
+import { initValidate } from './validate.ts'; // 预检 page (clerk area)
 import { initDictionaryPage } from './dictionary.ts'; // data dictionary page (console area)
 
 function hydrateChart(figure: HTMLElement): void {
@@ -167,6 +168,7 @@ function start(): void {
   makeRowsClickable();
   autoSubmitFilters();
   initConsole(); // SQL console page (access area)
+  initValidate(); // 预检 page (clerk area)
   initDictionaryPage(); // data dictionary page (console area)
 }
 

@@ -10,5 +10,6 @@ import { officePage } from './office.ts';
 import { overviewPage } from './overview.ts';
 import { qualityPage } from './quality.ts';
 import { trainingPage } from './training.ts';
+import { validatePage } from './validate.ts'; // 预检 (clerk area)
 
-export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, indicatorsPage, consolePage, dictionaryPage];
+export const PAGES: Page[] = [overviewPage, countyPage, clusterPage, officePage, trainingPage, casesPage, qualityPage, validatePage, indicatorsPage, consolePage, dictionaryPage];

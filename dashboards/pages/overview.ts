@@ -1,30 +1,38 @@
 // 总览: where the city and each county stand against the plan's targets, in one screen —
 // a tile per targeted indicator (value, target, status, change on last year), the reform index
 // with the county ranking (bars link to the county pages), its trend, and a county × indicator
-// status table.
+// status table; and how fresh each county's exports are (newest export, days since, on-time
+// rate: dashboards/submission-table.ts).
 import type { ChartSpec } from '../charts/render.ts';
 import { dataTable, indicatorData, keyFigures, section } from '../components.ts';
 import { formatScore } from '../format.ts';
-import { html } from '../html.ts';
+import { html, raw } from '../html.ts';
+import { zhClerk } from '../i18n/zh-clerk.ts';
+import { submissionFreshness } from '../queries/submissions.ts';
+import { SUBMISSION_STYLE, submissionTable } from '../submission-table.ts';
 import { indicatorTile, statusCell } from '../indicator-views.ts';
 import { zh } from '../i18n/zh.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
-import { indicatorValues } from '../queries/marts.ts';
+import { figures } from '../queries/frozen.ts';
 import { statusLegend } from '../status.ts';
 
 
 export const overviewPage: Page = {
   id: 'overview',
   path: '/',
+  offersEdition: true,
+  // days since the newest export change with the date
+  cacheKey: async (ctx) => ctx.today ?? '',
   async render(ctx: PageContext) {
     const year = ctx.filters.year;
     if (ctx.filters.county && ctx.scope.countyCode === null) {
       return { title: '', breadcrumbs: [], nav: 'overview', countyFilter: true, body: html``, charts: [], redirect: pageHref(`/county/${ctx.filters.county}`, { year }) };
     }
     const scopeCounty = ctx.scope.countyCode;
-    const [cityRows, countyRows] = await Promise.all([
-      indicatorValues(ctx.db, { grain: 'city', county: null }),
-      indicatorValues(ctx.db, { grain: 'county', county: scopeCounty }),
+    const [cityRows, countyRows, submissions] = await Promise.all([
+      figures(ctx, { grain: 'city', county: null }),
+      figures(ctx, { grain: 'county', county: scopeCounty }),
+      submissionFreshness(ctx.connection, { today: ctx.today ?? new Date().toISOString().slice(0, 10), deadlineDay: ctx.submissionDeadlineDay ?? 5, county: scopeCounty }),
     ]);
     const targeted = ctx.catalog.filter((c) => c.is_targeted);
     const previousYear = ctx.years[ctx.years.indexOf(year) - 1];
@@ -120,6 +128,8 @@ export const overviewPage: Page = {
         <section class="panel">${figure(ctx, trend, { headingLevel: 2 })}</section>
       </div>
       ${section('matrix', zh.overview.matrixHeading, matrix)}
+      <style>${raw(SUBMISSION_STYLE)}</style>
+      ${ctx.edition ? '' /* an edition shows its frozen figures only; export freshness is live */ : section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'overview-submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
     `;
     return { title: zh.overview.title, breadcrumbs: [], nav: 'overview', countyFilter: ctx.scope.countyCode === null, body, charts: [ranking, trend] };
   },

@@ -1,15 +1,21 @@
-// 数据质量 /quality — per county and source: the last export date and how fresh it is; rows
-// rejected by reason with the loader's Chinese messages; the run history (published runs merged
-// with the run journals: failed, killed, running runs and skipped schedule ticks too, each with
-// its stages, files, rejects by reason and data tests) and what the latest published run did
-// with each file and which rows it rejected (file and row number, never the raw row).
+// 数据质量 /quality — first the county clerk's open rejected rows, grouped by what to fix
+// (./quality-clerk.ts; admins: every county's, with counts per county and reason); submission
+// freshness per county and source (newest export, days since, on-time rate); per county and
+// source the last export date and how fresh it is; rows rejected by reason with the loader's
+// Chinese messages; the run history (published runs merged with the run journals: failed,
+// killed, running runs and skipped schedule ticks too, each with its stages, files, rejects by
+// reason and data tests) and what the latest published run did with each file.
 import type { ChartSpec } from '../charts/render.ts';
 import { dataTable, section } from '../components.ts';
 import { formatDate, formatDateTime, formatNumber } from '../format.ts';
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
+import { zhClerk } from '../i18n/zh-clerk.ts';
+import { SUBMISSION_STYLE, submissionTable } from '../submission-table.ts';
+import { submissionFreshness } from '../queries/submissions.ts';
+import { CLERK_STYLE, clerkSection } from './quality-clerk.ts';
 import { zh } from '../i18n/zh.ts';
-import { countyName, figure, pageHref, type Page, type PageContext } from '../page.ts';
-import { reasonMessages, recentRuns, rejectedRows, runFiles } from '../queries/audit.ts';
+import { figure, pageHref, type Page, type PageContext } from '../page.ts';
+import { reasonMessages, recentRuns, runFiles } from '../queries/audit.ts';
 import { freshness, rejectionsByReason } from '../queries/marts.ts';
 import { runHistory, runHistoryStamp, type RunHistoryEntry } from '../queries/runs.ts';
 import { LAG_DAYS, freshnessOf } from '../status.ts';
@@ -18,8 +24,6 @@ const SOURCES = ['offices', 'cases', 'training'];
 const CITY = '3311';
 const FRESHNESS_CLASS = { ok: 'green', lagging: 'amber', stale: 'red', missing: 'none' } as const;
 
-/** Rejected rows listed on the page; the full list is the /api/rejects CSV. */
-const ROWS_SHOWN = 100;
 /** Runs in the history table; the full history is GET /api/runs (admins). */
 const RUNS_SHOWN = 20;
 const OUTCOME_CLASS: Record<string, string> = { success: 'green', partial: 'amber', failed: 'red', killed: 'red', running: 'none', skipped: 'none' };
@@ -27,20 +31,23 @@ const OUTCOME_CLASS: Record<string, string> = { success: 'green', partial: 'ambe
 export const qualityPage: Page = {
   id: 'quality',
   path: '/quality',
-  // the journals change without a new warehouse (a failed run publishes nothing)
-  cacheKey: (ctx) => runHistoryStamp(ctx.runJournalDir ?? null, RUNS_SHOWN),
+  // the journals change without a new warehouse (a failed run publishes nothing); the clerk's
+  // filters and page are in the query; days since an export change with the date
+  cacheKey: async (ctx) => `${await runHistoryStamp(ctx.runJournalDir ?? null, RUNS_SHOWN)}:${ctx.today ?? ''}:${JSON.stringify(ctx.query ?? {})}`,
   async render(ctx: PageContext) {
     const year = ctx.filters.year;
     const county = ctx.filters.county;
-    const [fresh, reasons, messages, published] = await Promise.all([
+    const [fresh, reasons, messages, published, submissions, clerk] = await Promise.all([
       freshness(ctx.db, county),
       rejectionsByReason(ctx.db, county),
       reasonMessages(ctx.connection, county),
       recentRuns(ctx.connection, 1),
+      submissionFreshness(ctx.connection, { today: ctx.today ?? new Date().toISOString().slice(0, 10), deadlineDay: ctx.submissionDeadlineDay ?? 5, county }),
+      clerkSection(ctx),
     ]);
     const runs = await runHistory({ connection: ctx.connection, journalDir: ctx.runJournalDir ?? null }, RUNS_SHOWN);
     const latest = published[0];
-    const [files, rejected] = latest ? await Promise.all([runFiles(ctx.connection, latest.run_id), rejectedRows(ctx.connection, latest.run_id, county)]) : [[], []];
+    const files = latest ? await runFiles(ctx.connection, latest.run_id) : [];
 
     const counties = [...new Map(fresh.map((r) => [r.county_code, r.county_name])).entries()];
     const freshCell = (county: string, source: string) => {
@@ -105,7 +112,7 @@ export const qualityPage: Page = {
       ],
       rows: [...byReason].map(([code, rows]) => ({
         cells: [
-          { content: html`${zh.reasons[code] ?? code}<br><code class="catalog-id">${code}</code>`, sort: zh.reasons[code] ?? code },
+          { content: html`<span data-reason="${code}">${zh.reasons[code] ?? code}</span>`, sort: zh.reasons[code] ?? code },
           { content: formatNumber(rows), sort: rows },
           html`<ul class="examples">${messages.filter((m) => m.reason_code === code).map((m) => html`<li>${m.message ?? ''}（${formatNumber(m.rows)}）</li>`)}</ul>`,
         ],
@@ -168,46 +175,16 @@ export const qualityPage: Page = {
         ],
       })),
     });
-    const rowsTable = dataTable({
-      id: 'rejected-rows',
-      caption: zh.quality.rejectedRowsCaption,
-      empty: zh.quality.noRejects,
-      columns: [
-        { label: zh.quality.columns.fileName, sortable: true },
-        { label: zh.quality.columns.sheet },
-        { label: zh.quality.columns.rowNumber, numeric: true, sortable: true },
-        { label: zh.quality.columns.county, sortable: true },
-        { label: zh.quality.columns.reason, sortable: true },
-        { label: zh.quality.columns.message, wrap: true },
-      ],
-      rows: rejected.slice(0, ROWS_SHOWN).map((r) => ({
-        cells: [
-          r.file_name,
-          r.sheet ?? '—',
-          { content: formatNumber(r.row_number), sort: r.row_number },
-          r.county_code ? countyName(ctx, r.county_code) : '—',
-          zh.reasons[r.reason_code] ?? r.reason_code,
-          r.message ?? '',
-        ],
-      })),
-    });
-    const rejectsCsv = latest ? pageHref('/api/rejects', { run: latest.run_id, format: 'csv' }) : null;
-
     const body = html`
+      <style>${raw(CLERK_STYLE + SUBMISSION_STYLE)}</style>
       <p class="lead">${zh.quality.heading}</p>
+      ${clerk}
+      ${section('submissions', zhClerk.freshness.heading, submissionTable(submissions, { id: 'submissions', staleAfterDays: ctx.staleAfterDays }), zhClerk.freshness.intro(ctx.submissionDeadlineDay ?? 5))}
       ${section('freshness', zh.quality.freshnessHeading, html`${freshnessTable}<p class="status-legend">${zh.freshness.legend(ctx.staleAfterDays, LAG_DAYS)}</p>`)}
       <section class="panel">${figure(ctx, reasonChart, { headingLevel: 2 })}</section>
       ${section('reasons', zh.quality.rejectsHeading, reasonTable)}
       ${section('runs', zh.quality.runsHeading, runTable)}
       ${latest ? section('files', zh.quality.filesHeading(latest.run_id), html`<details><summary>${zh.quality.showFiles(files.length)}</summary>${fileTable}</details>`) : ''}
-      ${latest
-        ? section(
-            'rejected-rows',
-            zh.quality.rejectedRowsHeading(latest.run_id),
-            html`<details${rejected.length <= 20 ? html` open` : ''}><summary>${zh.quality.showRows(rejected.length)}</summary>${rowsTable}</details>${rejected.length > ROWS_SHOWN ? html`<p class="panel-intro">${zh.quality.moreRows(ROWS_SHOWN, rejected.length)}</p>` : ''}
-              ${rejectsCsv ? html`<p><a class="button-link" href="${rejectsCsv}" download>${zh.quality.downloadRejects}</a></p>` : ''}`,
-          )
-        : ''}
     `;
     return {
       title: zh.quality.title,

@@ -11,6 +11,8 @@ import { dataTable } from '../components.ts';
 import { formatDate, formatNumber, formatScore } from '../format.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
+import { zhEditions } from '../i18n/zh-editions.ts';
+import { markPartialMonth } from '../charts/partial.ts';
 import { indicatorTable, indicatorTile, statusCell } from '../indicator-views.ts';
 import { FAVICON } from '../layout.ts';
 import { countyName, pageHref, type PageContext } from '../page.ts';
@@ -27,11 +29,14 @@ export interface ReportOptions {
   /** report.css, inlined. */
   reportCss: string;
   scriptUrl: string;
+  /** Today in Lishui ('YYYY-MM-DD', the app's clock): the month not over is drawn as partial. */
+  today?: string | null;
 }
 
 const CHART_WIDTH = 680;
 
-function chart(payload: ChartPayload): SafeHtml {
+function chart(payload: ChartPayload, today?: string | null): SafeHtml {
+  if (today) payload = markPartialMonth({ id: 'report', payload, table: { columns: [], rows: [] } }, today).payload;
   return html`<figure class="report-chart"><figcaption>${payload.title}</figcaption>${legendHtml(legendItems(payload))}${raw(renderChartSvg(payload))}</figure>`;
 }
 
@@ -84,6 +89,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
       <h1>${title}</h1>
       <p class="report-period">${zh.report.period(year)}</p>
       <p class="report-meta">${options.asOf ? zh.app.asOf(formatDate(options.asOf)) : zh.app.noData}　${zh.report.generatedOn(formatDate(shanghaiToday()))}</p>
+      <p class="report-informal" data-informal><strong>${zhEditions.informal}</strong>　${zhEditions.informalNote}</p>
     </header>
     <h2>${zh.report.summaryHeading}</h2>
     <p class="report-summary">${zh.report.summaryText(count('green'), count('amber'), count('red'))}
@@ -173,7 +179,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
       width: CHART_WIDTH,
       data: monthly.map((m) => ({ month: m.month, line: m.business_line, count: m.received })),
       options: { lines, months, yLabel: zh.cases.columns.received },
-    })}
+    }, options.today)}
     ${chart({
       kind: 'bars',
       title: county ? zh.training.complianceTitleOffices(unitName) : zh.training.complianceTitle,
@@ -195,7 +201,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
   return `<!DOCTYPE html>\n${html`<html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>${title}（${zh.report.period(year)}）</title>
+<title>${title}（${zh.report.period(year)}，${zhEditions.informal}）</title>
 <link rel="icon" href="${FAVICON}">
 <style>${raw(options.reportCss)}
 ${raw(pageCss(title))}</style>

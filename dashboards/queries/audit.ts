@@ -6,7 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryJson } from '../../pipelines/warehouse/duckdb.ts';
 import { publishedRunRows, type PublishedRunRow } from './runs.ts';
 
-const SQL_NAMES = ['run_files', 'rejected_rows', 'reason_messages'] as const;
+const SQL_NAMES = ['run_files', 'reason_messages'] as const;
 type SqlName = (typeof SQL_NAMES)[number];
 
 const SQL: Record<SqlName, string> = Object.fromEntries(
@@ -49,39 +49,7 @@ export async function runFiles(connection: DuckDBConnection, runId: string): Pro
   }));
 }
 
-export interface RejectedRow {
-  run_id: string;
-  file_name: string;
-  sheet: string | null;
-  row_number: number;
-  reason_code: string;
-  message: string | null;
-  county_code: string | null;
-}
-
-/** The columns of RejectedRow with their DuckDB types (for Arrow and CSV answers). */
-export const REJECTED_ROW_COLUMNS = [
-  { name: 'run_id', type: 'VARCHAR' },
-  { name: 'file_name', type: 'VARCHAR' },
-  { name: 'sheet', type: 'VARCHAR' },
-  { name: 'row_number', type: 'BIGINT' },
-  { name: 'reason_code', type: 'VARCHAR' },
-  { name: 'message', type: 'VARCHAR' },
-  { name: 'county_code', type: 'VARCHAR' },
-] as const;
-
-export async function rejectedRows(connection: DuckDBConnection, runId: string, county: string | null): Promise<RejectedRow[]> {
-  const rows = await queryJson<Record<string, unknown>>(connection, SQL.rejected_rows, { run: runId, county });
-  return rows.map((r) => ({
-    run_id: String(r.run_id),
-    file_name: String(r.file_name),
-    sheet: (r.sheet as string | null) ?? null,
-    row_number: Number(r.row_number),
-    reason_code: String(r.reason_code),
-    message: (r.message as string | null) ?? null,
-    county_code: (r.county_code as string | null) ?? null,
-  }));
-}
+// Rejected rows themselves (every run, with county and status) are read by ./rejects.ts.
 
 export interface ReasonMessage {
   reason_code: string;

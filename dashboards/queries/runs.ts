@@ -8,7 +8,7 @@ import { journalStamp, readRunJournals, type JournalFile, type JournalTest, type
 import type { RunOutcome, RunStatus } from '../../pipelines/run/vocabulary.ts';
 import { queryJson } from '../../pipelines/warehouse/duckdb.ts';
 
-const SQL_NAMES = ['run_history', 'run_history_files', 'run_history_tests'] as const;
+const SQL_NAMES = ['run_history', 'run_history_files', 'run_history_tests', 'run_history_builds'] as const;
 const SQL = Object.fromEntries(SQL_NAMES.map((name) => [name, readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8')])) as Record<
   (typeof SQL_NAMES)[number],
   string
@@ -33,7 +33,19 @@ export interface RunHistoryEntry {
   message: string | null;
   files: JournalFile[];
   tests: TestSummary;
+  /**
+   * How the run built each build-phase model: whole, by keys or by the periods its data touched,
+   * and why (audit.model_builds; absent for journal-only runs and warehouses older than it).
+   */
+  builds?: RunModelBuild[];
   skipped?: SkippedTicks;
+}
+
+export interface RunModelBuild {
+  relation: string;
+  mode: 'full' | 'keys' | 'partitions';
+  periods: string[] | null;
+  reason: string;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -101,6 +113,15 @@ export async function publishedRuns(connection: DuckDBConnection, limit: number)
   const runs = await publishedRunRows(connection, limit);
   const files = await queryJson<Record<string, unknown>>(connection, SQL.run_history_files, { limit });
   const tests = await queryJson<Record<string, unknown>>(connection, SQL.run_history_tests, { limit });
+  // Warehouses published before build plans were recorded have no audit.model_builds.
+  const hasBuilds = (
+    await queryJson<{ n: number }>(
+      connection,
+      "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'audit' AND table_name = 'model_builds'",
+    )
+  )[0]!.n > 0;
+  const builds = hasBuilds ? await queryJson<Record<string, unknown>>(connection, SQL.run_history_builds, { limit }) : [];
+  const buildsByRun = new Map(builds.map((b) => [String(b.run_id), parse<RunModelBuild[]>(b.builds, [])]));
   const filesByRun = new Map<string, JournalFile[]>();
   for (const f of files) {
     const list = filesByRun.get(String(f.run_id)) ?? [];
@@ -140,6 +161,7 @@ export async function publishedRuns(connection: DuckDBConnection, limit: number)
       rejected_by_reason: sumByReason(runFiles),
       files: runFiles,
       tests: testsByRun.get(r.run_id) ?? { total: 0, passed: 0, failed_error: 0, failed_warn: 0, not_passed: [] },
+      ...(buildsByRun.has(r.run_id) ? { builds: buildsByRun.get(r.run_id)! } : {}),
     };
   });
 }

@@ -46,7 +46,9 @@ export async function raiseRunAlerts(options: RaiseOptions): Promise<RaiseResult
   const { config, log, run } = options;
   let stale: StaleExport[] = [];
   try {
-    stale = await readStaleExports(config.warehouseFile, config.staleAfterDays);
+    // "today" is the run's own clock (its end), so a test's clock decides it, not the machine's
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(run.finished_at ? new Date(run.finished_at) : new Date());
+    stale = await readStaleExports(config.warehouseFile, config.staleAfterDays, today);
   } catch (error) {
     log.warn('alerts: could not read data freshness of the published warehouse', { error: (error as Error).message });
   }

@@ -6,12 +6,12 @@ import type { StaleExport } from './alerts.ts';
 
 const STALE_SQL = readFileSync(new URL('./stale_exports.sql', import.meta.url), 'utf8');
 
-/** Stale exports of W; none when W does not exist yet. Throws when W cannot be read. */
-export async function readStaleExports(warehouseFile: string, staleAfterDays: number): Promise<StaleExport[]> {
+/** Stale exports of W counted to `today` (YYYY-MM-DD); none when W does not exist yet. Throws when W cannot be read. */
+export async function readStaleExports(warehouseFile: string, staleAfterDays: number, today: string): Promise<StaleExport[]> {
   if (!existsSync(warehouseFile)) return [];
   const db = await openDatabase(warehouseFile, { readOnly: true, threads: 1, memoryLimit: '256MB' });
   try {
-    const rows = await queryJson<Record<string, unknown>>(db.connection, STALE_SQL, { days: staleAfterDays });
+    const rows = await queryJson<Record<string, unknown>>(db.connection, STALE_SQL, { days: staleAfterDays, today });
     return rows.map((r) => ({
       county_code: String(r.county_code),
       county_name: String(r.county_name),

@@ -8,6 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
+import { recordCommandEvent } from '../audit-log/index.ts';
 import { loadConfig } from '../config.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
@@ -92,6 +93,7 @@ async function main(): Promise<number> {
     await guard?.dispose();
     if (error instanceof RefreshBusyError) {
       process.stderr.write(`${error.message}\n`);
+      await auditRefresh(config, { action: 'refresh.run', target: 'busy', outcome: 'refused', detail: { trigger: values.trigger ?? 'cli' } });
       return 3;
     }
     throw error;
@@ -99,6 +101,13 @@ async function main(): Promise<number> {
   printer.done();
   await guard?.dispose();
   process.stdout.write(`${formatSummary(result)}\n`);
+  await auditRefresh(config, {
+    action: 'refresh.run',
+    target: result.runId,
+    outcome: result.status,
+    rows: result.rowsLoaded,
+    detail: { trigger: result.trigger, published: result.published, rebuild: values.rebuild === true, files: result.files.length, rowsRejected: result.rowsRejected },
+  });
   // Alerts (pipelines/alerts): to the log and the webhook, in bounded time; they never change the exit code.
   await raiseRunAlerts({ run: finishedJournal(result), config, log: stderrAlertLog });
   if (result.published && config.lakeDir) await exportLake(config.warehouseFile, config.lakeDir, config);
@@ -115,6 +124,11 @@ async function exportLake(warehouseFile: string, lakeDir: string, limits: { duck
   } catch (error) {
     process.stderr.write(`数据湖写入失败（仓库已发布，不受影响）：${(error as Error).message}\n`);
   }
+}
+
+/** The audit log (DATA_DIR/audit); a failure to write it is reported and does not change the exit code. */
+async function auditRefresh(config: { dataDir: string; auditRetentionDays: number }, event: Parameters<typeof recordCommandEvent>[1]): Promise<void> {
+  await recordCommandEvent(config, event).catch((error: unknown) => process.stderr.write(`审计日志写入失败：${(error as Error).message}\n`));
 }
 
 /**

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { recordCommandEvent } from '../audit-log/index.ts';
 import { loadConfig } from '../config.ts';
 import { analystFileFor } from '../publish/analyst.ts';
 import { rollback, RollbackError } from '../run/rollback.ts';
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
   const config = loadConfig(values.db ? { warehouseFile: path.resolve(base, values.db) } : {});
   try {
     const done = await rollback({ warehouseFile: config.warehouseFile, keep: config.keepWarehouses, ...(values.to ? { to: values.to } : {}) });
+    await audit(config, { action: 'rollback.run', target: done.restoredRunId, outcome: 'success', detail: { replaced: done.replacedRunId ?? null } });
     const lines = [
       `已回退：${done.warehouseFile} 现在是运行 ${done.restoredRunId} 发布的仓库。`,
       done.replacedRunId ? `原仓库（运行 ${done.replacedRunId}）已保留在历史中：${done.replacedKeptAs}` : '原仓库已保留在历史中。',
@@ -48,14 +50,21 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof RefreshBusyError) {
       process.stderr.write(`${error.message}\n`);
+      await audit(config, { action: 'rollback.run', target: values.to ?? 'previous', outcome: 'refused', detail: { reason: 'refresh_running' } });
       return 3;
     }
     if (error instanceof RollbackError) {
       process.stderr.write(`${error.message}\n`);
+      await audit(config, { action: 'rollback.run', target: values.to ?? 'previous', outcome: 'failure', detail: { reason: error.message.slice(0, 300) } });
       return 1;
     }
     throw error;
   }
+}
+
+/** The audit log (DATA_DIR/audit); a failure to write it is reported and does not change the exit code. */
+async function audit(config: { dataDir: string; auditRetentionDays: number }, event: Parameters<typeof recordCommandEvent>[1]): Promise<void> {
+  await recordCommandEvent(config, event).catch((error: unknown) => process.stderr.write(`审计日志写入失败：${(error as Error).message}\n`));
 }
 
 main().then(

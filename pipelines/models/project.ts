@@ -53,6 +53,11 @@ export interface Model {
   materialized: Materialization;
   phase: Phase;
   uniqueKey: string[];
+  /**
+   * `@partition_by period` (build-phase tables): an incremental run deletes and re-inserts only
+   * the periods its new data touched (build-plan.ts); null: rebuilt whole every run.
+   */
+  partitionBy: string | null;
   tests: ModelTest[];
   /** Other models this one reads, by relation. */
   dependsOn: string[];
@@ -79,6 +84,8 @@ export interface Project {
   macroSql: { file: string; sql: string }[];
   /** The fixed lists (sql/seeds/<name>.csv), loaded as seed.<name> before the init statements. */
   seeds: { name: string; file: string }[];
+  /** sql/scope/touched_years.sql: the periods a run's new data touches (build-plan.ts), if present. */
+  touchedYearsSql: string | null;
 }
 
 export const SQL_ROOT = path.resolve(import.meta.dirname, '../../sql');
@@ -109,7 +116,9 @@ export function loadProject(root: string = SQL_ROOT): Project {
   const read = (folder: string) =>
     sqlFiles(path.join(root, folder)).map((file) => ({ file: path.relative(root, file), sql: readFileSync(file, 'utf8') }));
   const seeds = sqlFiles(path.join(root, 'seeds'), '.csv').map((file) => ({ name: path.basename(file, '.csv'), file }));
-  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), seeds };
+  const touchedYearsFile = path.join(root, 'scope', 'touched_years.sql');
+  const touchedYearsSql = existsSync(touchedYearsFile) ? stripTrailingSemicolon(readFileSync(touchedYearsFile, 'utf8')) : null;
+  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), seeds, touchedYearsSql };
 }
 
 function sqlFiles(dir: string, extension = '.sql'): string[] {
@@ -169,9 +178,19 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
     }
   }
-  const known = new Set(['materialized', 'unique_key', 'test', 'test:warn', 'test:error', 'zh', 'column']);
+  const known = new Set(['materialized', 'unique_key', 'partition_by', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
   for (const key of header.directives.keys()) {
     if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
+  }
+  // `@phase build` on an incremental model: updated once per run by the keys of the run's new
+  // versions (core.cases), instead of once per batch.
+  const phaseText = header.directives.get('phase')?.[0];
+  if (phaseText !== undefined && (phaseText !== 'build' || materialized !== 'incremental')) {
+    throw new Error(`${rel}: @phase build is for incremental models only`);
+  }
+  const partitionBy = header.directives.get('partition_by')?.[0] ?? null;
+  if (partitionBy !== null && (materialized !== 'table' || folder === 'staging' || !/^[A-Za-z_]\w*$/.test(partitionBy))) {
+    throw new Error(`${rel}: @partition_by takes one column, on build-phase table models`);
   }
   return {
     relation: `${schema}.${name}`,
@@ -181,8 +200,9 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     description: header.description,
     ...headerDocs(header, rel),
     materialized,
-    phase: folder === 'staging' || materialized === 'incremental' ? 'load' : 'build',
+    phase: folder === 'staging' || (materialized === 'incremental' && phaseText !== 'build') ? 'load' : 'build',
     uniqueKey: splitList(header.directives.get('unique_key')?.[0] ?? ''),
+    partitionBy,
     tests,
     dependsOn: [],
     sql: stripTrailingSemicolon(text),

@@ -3,6 +3,7 @@
 // step attaches, so nothing they hold (raw ID numbers included) is ever written to disk.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
+import type { ModelBuild } from './build-plan.ts';
 import { references, type ColumnTest, type Model, type Phase, type Project, type Severity } from './project.ts';
 
 export interface ModelRunResult {
@@ -18,6 +19,8 @@ export interface RunModelsOptions {
   phase: Phase;
   /** Called after each model, for progress displays. */
   onModel?: (result: ModelRunResult) => void;
+  /** Build phase: how each model is built (build-plan.ts); without one, every model whole. */
+  plan?: readonly ModelBuild[];
 }
 
 /** Creates schemas, (re)loads the seeds, runs init statements and macros; safe to call on every open. */
@@ -44,12 +47,13 @@ export async function runModels(
   options: RunModelsOptions,
 ): Promise<ModelRunResult[]> {
   const results: ModelRunResult[] = [];
+  const plan = new Map((options.plan ?? []).map((b) => [b.relation, b]));
   for (const model of project.models) {
     if (model.phase !== options.phase) continue;
     const started = performance.now();
     let rows: number;
     try {
-      rows = await materialize(connection, model);
+      rows = model.phase === 'build' ? await build(connection, model, plan.get(model.relation)) : await materialize(connection, model);
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
@@ -107,6 +111,35 @@ async function materialize(connection: DuckDBConnection, model: Model): Promise<
       }
       return insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n)`));
     }
+  }
+}
+
+/**
+ * A build-phase model, as its plan says: whole (CREATE OR REPLACE), by keys (the run's new
+ * versions' keys deleted and their rows inserted) or by partitions (the touched periods
+ * deleted, and the model's rows of those periods inserted: the filter on its output keeps it
+ * right whether or not the model narrows early with in_build_years()).
+ */
+async function build(connection: DuckDBConnection, model: Model, plan: ModelBuild | undefined): Promise<number> {
+  const target = `${model.schema}.${quoteIdent(model.name)}`;
+  const mode = plan?.mode ?? 'full';
+  if (model.materialized === 'view') return materialize(connection, model);
+  try {
+    if (mode === 'keys') {
+      await connection.run('SET VARIABLE build_by_keys = true');
+      return await replaceThroughTempTable(connection, model, target);
+    }
+    if (mode === 'partitions' && model.partitionBy !== null) {
+      const periods = plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ');
+      await connection.run(`SET VARIABLE build_years = [${periods}]::VARCHAR[]`);
+      const inScope = `list_contains(getvariable('build_years'), ${quoteIdent(model.partitionBy)}::VARCHAR)`;
+      await connection.run(`DELETE FROM ${target} WHERE ${inScope}`);
+      return insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n) WHERE ${inScope}`));
+    }
+    return insertedRows(await connection.runAndReadAll(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`));
+  } finally {
+    await connection.run('SET VARIABLE build_by_keys = false');
+    await connection.run('SET VARIABLE build_years = NULL::VARCHAR[]');
   }
 }
 

@@ -22,12 +22,14 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { groupBatches, loadBatches } from '../load/batch.ts';
 import { loadProject, type Project } from '../models/project.ts';
+import { planBuild, recordBuild } from '../models/build-plan.ts';
 import { blockingFailures, modelTimings, runDataTests, runModels, type DataTestResult, type ModelRunResult } from '../models/runner.ts';
 import { planBatches, type SourceFile } from '../sources/batches.ts';
 import { pullUrls } from '../sources/http.ts';
 import { listInbox, sha256File } from '../sources/inbox.ts';
 import type { Database } from '../warehouse/duckdb.ts';
 import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
+import { reviseEditionsAfterPublish } from '../editions/after-publish.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { writeAuditRows } from './audit.ts';
 import { loadedFiles, maxLoadSeq, openBuild } from './build-file.ts';
@@ -177,6 +179,7 @@ function newRun(options: RefreshOptions, identity: { runId: string; trigger: Run
       pulls: [],
       tests: [],
       models: [],
+      builds: [],
       rowsLoaded: 0,
       rowsRejected: 0,
       rejectedByReason: {},
@@ -207,6 +210,8 @@ async function runLocked(run: Run): Promise<RefreshResult> {
     settleReports(run, loaded, prepared);
     await publish(run, prepared);
     await archive(run, loaded);
+    // Monthly editions: record what this publish revised (pipelines/editions/after-publish.ts).
+    await reviseEditionsAfterPublish(run.config, run.runId, run.now());
   } catch (error) {
     result.status = 'failed';
     if (error instanceof RunAbandoned || (signal?.aborted && !result.published)) {
@@ -322,10 +327,20 @@ async function readAndValidate(run: Run, rounds: SourceFile[][], prepared: Prepa
   return loaded;
 }
 
-/** build: the build-phase models (latest versions, indicators, marts). */
+/**
+ * build: the build-phase models (latest versions, indicators, marts) — each whole, or only
+ * what the run's new data touched (build-plan.ts); the plan is kept in audit.model_builds.
+ */
 async function build(run: Run, prepared: Prepared, loaded: Loaded): Promise<void> {
   const connection = run.db!.connection;
-  loaded.models.push(...(await run.stages.time('build', () => runModels(connection, prepared.project, { phase: 'build' }))));
+  const models = await run.stages.time('build', async () => {
+    const plan = await planBuild(connection, prepared.project, { rebuild: run.rebuild });
+    run.result.builds = plan;
+    const built = await runModels(connection, prepared.project, { phase: 'build', plan });
+    await recordBuild(connection, prepared.project, run.runId, plan);
+    return built;
+  });
+  loaded.models.push(...models);
   run.result.models = modelTimings(loaded.models);
   await pause(run, 'build');
   stopIfAsked(run);

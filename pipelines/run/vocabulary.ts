@@ -3,6 +3,7 @@
 // that show them: what starts a run, how it and each of its files end, what it reports, and
 // its id. Only types and small pure functions: importing this loads nothing else (no DuckDB, no
 // loader), so the server can name a run and a browser bundle can label one.
+import type { ModelBuild } from '../models/build-plan.ts';
 import type { DataTestResult, ModelTiming } from '../models/runner.ts';
 import type { ClassifiedName } from '../contract/exports.ts';
 import type { PullResult } from '../sources/http.ts';
@@ -74,6 +75,8 @@ export interface RefreshResult {
   tests: DataTestResult[];
   /** Seconds per SQL model over the run, slowest first. */
   models: ModelTiming[];
+  /** How the build phase built each model (whole, by keys, by periods) and why; [] before it ran. */
+  builds: ModelBuild[];
   rowsLoaded: number;
   rowsRejected: number;
   rejectedByReason: Record<string, number>;

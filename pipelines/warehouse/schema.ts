@@ -171,7 +171,15 @@ export const MART_TABLES = {
     county_code: textOrNull,
     reason_code: text,
     rejected_rows: int,
+    open_rows: int,
     last_run_id: textOrNull,
+  },
+  export_submissions: {
+    county_code: text,
+    source: column<'offices' | 'cases' | 'training'>('VARCHAR', false),
+    export_date: date,
+    rows_loaded: int,
+    rows_rejected: int,
   },
 } as const satisfies Record<string, Record<string, ColumnSpec<unknown>>>;
 

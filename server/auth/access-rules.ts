@@ -17,6 +17,9 @@ export const OPEN_PATHS = ['/api/health', '/login', '/login.css'] as const;
 export const ACCESS_RULES: AccessRule[] = [
   { prefix: '/api/runs', role: 'admin', cityWideOnly: false },
   { prefix: '/api/refresh', role: 'admin', cityWideOnly: false },
+  // The audit log names users of every county: city-wide admins only.
+  { prefix: '/api/audit', role: 'admin', cityWideOnly: true },
+  { prefix: '/audit', role: 'admin', cityWideOnly: true },
   { prefix: '/api/sql', role: 'analyst', cityWideOnly: true },
   { prefix: '/console', role: 'analyst', cityWideOnly: true },
   // The data dictionary describes (and samples) the analyst database: the console's audience.

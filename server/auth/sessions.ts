@@ -10,7 +10,11 @@ export interface Session {
   csrfToken: string;
   createdAt: number;
   lastSeenAt: number;
+  /** Signed in with a one-time or expired password: only the 修改密码 page is reachable. */
+  mustChangePassword: boolean;
 }
+
+export type SessionEnd = 'idle' | 'absolute';
 
 export interface SessionStoreOptions {
   /** Idle time after which a session ends. */
@@ -18,6 +22,8 @@ export interface SessionStoreOptions {
   /** Time after login after which a session ends however active. */
   absoluteMs: number;
   now?: () => number;
+  /** Told when a session times out (for the audit log). */
+  onExpire?: (session: Session, why: SessionEnd) => void;
 }
 
 export class SessionStore {
@@ -28,7 +34,7 @@ export class SessionStore {
     this.now = options.now ?? Date.now;
   }
 
-  create(userName: string): Session {
+  create(userName: string, options: { mustChangePassword?: boolean } = {}): Session {
     this.sweep();
     const at = this.now();
     const session: Session = {
@@ -37,6 +43,7 @@ export class SessionStore {
       csrfToken: randomBytes(32).toString('base64url'),
       createdAt: at,
       lastSeenAt: at,
+      mustChangePassword: options.mustChangePassword ?? false,
     };
     this.sessions.set(session.id, session);
     return session;
@@ -47,8 +54,10 @@ export class SessionStore {
     const session = this.sessions.get(id);
     if (!session) return undefined;
     const at = this.now();
-    if (at - session.lastSeenAt > this.options.idleMs || at - session.createdAt > this.options.absoluteMs) {
+    const ended = this.endOf(session, at);
+    if (ended) {
       this.sessions.delete(id);
+      this.options.onExpire?.(session, ended);
       return undefined;
     }
     session.lastSeenAt = at;
@@ -59,6 +68,24 @@ export class SessionStore {
     this.sessions.delete(id);
   }
 
+  /** Ends every session of a user (password changed, user removed), but `except`. */
+  destroyUser(userName: string, except?: string): number {
+    let ended = 0;
+    for (const [id, s] of this.sessions) {
+      if (s.userName === userName && id !== except) {
+        this.sessions.delete(id);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  private endOf(session: Session, at: number): SessionEnd | null {
+    if (at - session.createdAt > this.options.absoluteMs) return 'absolute';
+    if (at - session.lastSeenAt > this.options.idleMs) return 'idle';
+    return null;
+  }
+
   get size(): number {
     return this.sessions.size;
   }
@@ -66,7 +93,11 @@ export class SessionStore {
   private sweep(): void {
     const at = this.now();
     for (const [id, s] of this.sessions) {
-      if (at - s.lastSeenAt > this.options.idleMs || at - s.createdAt > this.options.absoluteMs) this.sessions.delete(id);
+      const ended = this.endOf(s, at);
+      if (ended) {
+        this.sessions.delete(id);
+        this.options.onExpire?.(s, ended);
+      }
     }
   }
 }

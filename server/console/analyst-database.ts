@@ -1,18 +1,18 @@
-// One analyst database file opened for the console: its own DuckDB instance, read-only, with
-// no reach outside the file (no external access, no extension installs or autoloads), memory
-// and threads from the configuration, and then the configuration locked so no statement can
-// loosen it. A few connections are opened up front; queries borrow one each.
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+// One analyst database file opened for the console (inside a console worker process): its own
+// DuckDB instance, read-only, with no reach outside the file (no external access, no extension
+// installs or autoloads), memory and threads from the configuration, and then the configuration
+// locked so no statement can loosen it. Also reads what the guard and the error messages need:
+// the analyst tables and columns, and the names of DuckDB's own catalog views and table
+// functions (which a CTE may not borrow). Erasable TypeScript only (see worker-protocol.ts).
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 export interface AnalystDatabaseOptions {
-  file: string;
   memoryLimit: string;
   threads: number;
-  connections: number;
 }
 
 /** The settings the console instance is created with; `lock_configuration` follows them. */
-export function consoleSettings(options: { memoryLimit: string; threads: number }): Record<string, string> {
+export function consoleSettings(options: AnalystDatabaseOptions): Record<string, string> {
   // Applied in this order: temp_directory cannot change once external access is off.
   return {
     // Nothing is spilled to disk: a query that needs more than memory_limit fails instead.
@@ -28,94 +28,54 @@ export function consoleSettings(options: { memoryLimit: string; threads: number 
   };
 }
 
-export class AnalystDatabase {
+export interface AnalystDatabase {
+  file: string;
+  connection: DuckDBConnection;
+  /** Lower-case name of the analyst file's catalog. */
+  catalogName: string;
   /** Lower-case names of the `mart` tables and views. */
-  readonly martRelations: ReadonlySet<string>;
-  readonly catalogName: string;
-  private readonly idle: DuckDBConnection[];
-  private readonly waiters: ((connection: DuckDBConnection) => void)[] = [];
-  private busy = 0;
-  private retired = false;
-  private closed = false;
+  martRelations: ReadonlySet<string>;
+  /** Lower-case column names of the `mart` relations (for "did you mean" hints). */
+  martColumns: ReadonlySet<string>;
+  /** Lower-case names of DuckDB's own views and table functions (pg_settings, duckdb_databases…). */
+  systemRelations: ReadonlySet<string>;
+  close(): void;
+}
 
-  private constructor(
-    readonly file: string,
-    private readonly instance: DuckDBInstance,
-    connections: DuckDBConnection[],
-    catalogName: string,
-    martRelations: Set<string>,
-  ) {
-    this.idle = connections;
-    this.catalogName = catalogName;
-    this.martRelations = martRelations;
-  }
-
-  static async open(options: AnalystDatabaseOptions): Promise<AnalystDatabase> {
-    const instance = await DuckDBInstance.create(options.file, consoleSettings(options));
-    const connections: DuckDBConnection[] = [];
-    try {
-      for (let i = 0; i < options.connections; i++) {
-        const connection = await instance.connect();
-        // Unqualified names mean the marts; set before the lock, per connection.
-        await connection.run("SET search_path = 'mart'");
-        connections.push(connection);
-      }
-      const first = connections[0]!;
-      const catalog = String((await first.runAndReadAll('SELECT current_database() AS c')).getRowObjects()[0]?.c ?? '');
-      const relations = (
-        await first.runAndReadAll(
-          "SELECT table_name AS n FROM duckdb_tables() WHERE schema_name = 'mart' UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' AND NOT internal",
-        )
-      ).getRowObjects();
-      await first.run('SET lock_configuration = true');
-      return new AnalystDatabase(options.file, instance, connections, catalog.toLowerCase(), new Set(relations.map((r) => String(r.n).toLowerCase())));
-    } catch (error) {
-      for (const c of connections) c.closeSync();
-      instance.closeSync();
-      throw error;
-    }
-  }
-
-  /** Connections in use plus queries waiting for one. */
-  get load(): { busy: number; waiting: number; size: number } {
-    return { busy: this.busy, waiting: this.waiters.length, size: this.busy + this.idle.length };
-  }
-
-  /** A connection for one query; waits for one when all are busy. */
-  acquire(): Promise<DuckDBConnection> {
-    if (this.closed) return Promise.reject(new Error('analyst database closed'));
-    const connection = this.idle.pop();
-    if (connection) {
-      this.busy++;
-      return Promise.resolve(connection);
-    }
-    return new Promise((resolve) => {
-      this.waiters.push((c) => {
-        this.busy++;
-        resolve(c);
-      });
-    });
-  }
-
-  release(connection: DuckDBConnection): void {
-    this.busy--;
-    const waiter = this.waiters.shift();
-    if (waiter) return waiter(connection);
-    this.idle.push(connection);
-    if (this.retired && this.busy === 0) this.close();
-  }
-
-  /** A newer file was published: close once the queries on this one have finished. */
-  retire(): void {
-    this.retired = true;
-    if (this.busy === 0 && this.waiters.length === 0) this.close();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const c of this.idle) c.closeSync();
-    this.idle.length = 0;
-    this.instance.closeSync();
+export async function openAnalystDatabase(file: string, options: AnalystDatabaseOptions): Promise<AnalystDatabase> {
+  const instance = await DuckDBInstance.create(file, consoleSettings(options));
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    // Unqualified names mean the marts; set before the lock.
+    await connection.run("SET search_path = 'mart'");
+    const names = async (sql: string): Promise<Set<string>> =>
+      new Set((await connection!.runAndReadAll(sql)).getRows().map((r) => String(r[0]).toLowerCase()));
+    const catalogName = [...(await names('SELECT current_database()'))][0] ?? '';
+    const martRelations = await names(
+      "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'mart' UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart' AND NOT internal",
+    );
+    const martColumns = await names("SELECT DISTINCT column_name FROM duckdb_columns() WHERE schema_name = 'mart'");
+    const systemRelations = await names(
+      "SELECT view_name FROM duckdb_views() WHERE internal UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('table', 'table_macro') UNION SELECT schema_name FROM duckdb_schemas() WHERE schema_name <> 'mart'",
+    );
+    await connection.run('SET lock_configuration = true');
+    const opened = connection;
+    return {
+      file,
+      connection: opened,
+      catalogName,
+      martRelations,
+      martColumns,
+      systemRelations,
+      close: () => {
+        opened.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (error) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw error;
   }
 }

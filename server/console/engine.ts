@@ -1,33 +1,48 @@
-// The console engine: runs one guarded, read-only query on the current analyst database, with
-// a time limit enforced by a real DuckDB interrupt, a cancel by query id, a small pool of
-// connections with a bounded queue (503 when full), and the row limits of the configuration.
-// DuckDB executes on its own threads, so the event loop keeps serving other requests.
+// The console engine, in the server process: checks a query's cheap limits (id, text length),
+// hands it to a console worker process (pool.ts) and passes the worker's frames on, with the
+// time limit and the client's departure both ending the query: the worker is told to stop
+// (DuckDB interrupt) and, if it has not answered within the grace period, killed and replaced.
+// A worker that dies mid-query becomes a clear Chinese error; the server itself runs no user SQL.
 import { statSync } from 'node:fs';
-import { StatementType, type DuckDBConnection, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
 import { currentAnalystFile } from '../../pipelines/publish/analyst.ts';
-import { AnalystDatabase } from './analyst-database.ts';
-import { guardStatement } from './guard.ts';
-import { describeColumns, type ResultColumn } from './result-formats.ts';
+import { PoolBusyError, WorkerPool, type ConsoleWorker } from './pool.ts';
+import { FRAME_DATA, FRAME_END, FRAME_FAIL, FRAME_HEAD, type EndPayload, type FailPayload, type HeadPayload, type ResultFormat } from './worker-protocol.ts';
 
 export class ConsoleError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds, for 503 answers. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
 }
 
-export interface ConsoleEngineOptions {
+export interface ConsoleLimits {
+  timeoutMs: number;
+  /** How long a stopped query may take to end before its worker is killed. */
+  killGraceMs: number;
+  rowLimit: number;
+  exportRowCap: number;
+  jsonByteCap: number;
+  exportByteCap: number;
+  maxSqlChars: number;
+}
+
+export interface ConsoleEngineOptions extends ConsoleLimits {
   /** The analyst file to query now (changes when a refresh publishes). */
   resolveAnalystFile: () => Promise<string | null>;
   memoryLimit: string;
+  /** Address space a worker may add once loaded (RLIMIT_AS). */
+  memoryCapBytes: number;
   threads: number;
-  timeoutMs: number;
-  connections?: number;
-  /** Queries allowed to wait for a connection; more get 503. */
-  maxWaiting?: number;
+  workers: number;
+  queueLength: number;
+  queueWaitMs: number;
+  tempRoot: string;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface QueryRequest {
@@ -35,26 +50,17 @@ export interface QueryRequest {
   id: string;
   userName: string;
   sql: string;
+  format: ResultFormat;
 }
 
-export interface ResultSink {
-  /** Called once, before any chunk, with the result's columns. */
-  columns(columns: ResultColumn[], names: string[], types: DuckDBType[]): void | Promise<void>;
-  /** Called per chunk (rows already cut to the cap). */
-  chunk(chunk: DuckDBDataChunk): void | Promise<void>;
+export interface ResultOutput {
+  /** The result's columns (again, for Parquet, just before the file, with `truncated`). */
+  head(head: HeadPayload): void;
+  /** Bytes of the formatted result; a returned promise holds the worker until it settles. */
+  data(bytes: Buffer): void | Promise<void>;
 }
 
-export interface QueryOutcome {
-  rowCount: number;
-  truncated: boolean;
-  elapsedMs: number;
-}
-
-interface Running {
-  userName: string;
-  connection: DuckDBConnection;
-  stopped: 'timeout' | 'cancelled' | null;
-}
+export type QueryOutcome = EndPayload;
 
 export interface SchemaColumn {
   name: string;
@@ -68,144 +74,190 @@ export interface SchemaRelation {
   columns: SchemaColumn[];
 }
 
+interface Running {
+  userName: string;
+  stop(reason: 'cancelled'): void;
+}
+
 export class ConsoleEngine {
-  private current: AnalystDatabase | undefined;
-  private opening: Promise<AnalystDatabase | undefined> | undefined;
+  private readonly pool: WorkerPool;
   private readonly running = new Map<string, Running>();
   private schemaCache: { file: string; relations: SchemaRelation[] } | undefined;
 
-  constructor(private readonly options: ConsoleEngineOptions) {}
+  constructor(private readonly options: ConsoleEngineOptions) {
+    this.pool = new WorkerPool({
+      size: options.workers,
+      queueLength: options.queueLength,
+      queueWaitMs: options.queueWaitMs,
+      memoryLimit: options.memoryLimit,
+      memoryCapBytes: options.memoryCapBytes,
+      threads: options.threads,
+      tempRoot: options.tempRoot,
+      analystFile: options.resolveAnalystFile,
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
 
-  /** Runs a query, passing its rows to `sink` up to `maxRows`. */
-  async run(request: QueryRequest, sink: ResultSink, maxRows: number): Promise<QueryOutcome> {
-    if (!/^[A-Za-z0-9_-]{8,64}$/.test(request.id)) throw new ConsoleError(400, 'bad_request', '查询编号无效 / invalid query id');
-    if (this.running.has(request.id)) throw new ConsoleError(409, 'duplicate_id', '该查询编号正在使用 / query id already running');
-    const db = await this.database();
-    const load = db.load;
-    if (load.busy >= load.size && load.waiting >= (this.options.maxWaiting ?? 4)) {
-      throw new ConsoleError(503, 'busy', '控制台繁忙，请稍后再试 / the console is busy, try again shortly');
+  get limits(): ConsoleLimits {
+    const { timeoutMs, killGraceMs, rowLimit, exportRowCap, jsonByteCap, exportByteCap, maxSqlChars } = this.options;
+    return { timeoutMs, killGraceMs, rowLimit, exportRowCap, jsonByteCap, exportByteCap, maxSqlChars };
+  }
+
+  /** Runs one query in a worker; resolves with its end, rejects with a ConsoleError. */
+  async run(request: QueryRequest, output: ResultOutput, signal: AbortSignal): Promise<QueryOutcome> {
+    if (!/^[A-Za-z0-9_-]{8,64}$/.test(request.id)) throw new ConsoleError(400, 'bad_request', '查询编号无效');
+    if (this.running.has(request.id)) throw new ConsoleError(409, 'duplicate_id', '该查询编号正在使用');
+    if (request.sql.length > this.options.maxSqlChars) {
+      throw new ConsoleError(413, 'too_long', `SQL 文本过长（${request.sql.length} 个字符），上限为 ${this.options.maxSqlChars} 个字符`);
     }
-    const started = performance.now();
-    const connection = await db.acquire();
-    const entry: Running = { userName: request.userName, connection, stopped: null };
-    this.running.set(request.id, entry);
-    const timer = setTimeout(() => {
-      entry.stopped = 'timeout';
-      connection.interrupt();
-    }, this.options.timeoutMs);
-    try {
-      const verdict = await guardStatement(connection, request.sql, db);
-      if (!verdict.ok) throw new ConsoleError(400, verdict.code, verdict.message);
-      const extracted = await connection.extractStatements(request.sql);
-      if (extracted.count !== 1) throw new ConsoleError(400, 'refused', '已拒绝：一次只能执行一条语句 / Refused: exactly one statement is allowed');
-      const prepared = await extracted.prepare(0);
-      if (prepared.statementType !== StatementType.SELECT) {
-        throw new ConsoleError(400, 'refused', '已拒绝：只允许只读查询 / Refused: only read-only queries are allowed');
-      }
-      const result = await prepared.stream();
-      const names = result.deduplicatedColumnNames();
-      const types = result.columnTypes();
-      await sink.columns(describeColumns(names, types), names, types);
-      let rowCount = 0;
-      let truncated = false;
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        if (rowCount + chunk.rowCount > maxRows) {
-          chunk.rowCount = maxRows - rowCount;
-          truncated = true;
-        }
-        if (chunk.rowCount > 0) await sink.chunk(chunk);
-        rowCount += chunk.rowCount;
-        if (truncated) break;
-      }
-      if (entry.stopped) throw new Error('interrupted');
-      return { rowCount, truncated, elapsedMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      if (entry.stopped === 'timeout') {
-        throw new ConsoleError(408, 'timeout', `查询超过 ${this.options.timeoutMs / 1000} 秒时限，已中断 / query interrupted after the ${this.options.timeoutMs / 1000} s limit`);
-      }
-      if (entry.stopped === 'cancelled') throw new ConsoleError(409, 'cancelled', '查询已取消 / query cancelled');
-      if (error instanceof ConsoleError) throw error;
-      throw new ConsoleError(400, 'query_error', `查询出错 / query failed: ${firstLine((error as Error).message)}`);
-    } finally {
-      clearTimeout(timer);
-      this.running.delete(request.id);
-      db.release(connection);
-    }
+    const analystFile = await this.options.resolveAnalystFile();
+    if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
+    const exporting = request.format !== 'json';
+    const worker = await this.acquire(signal);
+    return this.exchange(worker, request.id, request.userName, signal, output, {
+      type: 'query',
+      id: request.id,
+      sql: request.sql,
+      format: request.format,
+      analystFile,
+      maxRows: exporting ? this.options.exportRowCap : this.options.rowLimit,
+      maxBytes: exporting ? this.options.exportByteCap : this.options.jsonByteCap,
+    });
   }
 
   /** Interrupts a running query of this user; false when there is none. */
   cancel(id: string, userName: string): boolean {
     const entry = this.running.get(id);
     if (!entry || entry.userName !== userName) return false;
-    entry.stopped ??= 'cancelled';
-    entry.connection.interrupt();
+    entry.stop('cancelled');
     return true;
   }
 
   /** Tables and views of the analyst database with their documented comments. */
-  async schema(): Promise<SchemaRelation[]> {
-    const db = await this.database();
-    if (this.schemaCache?.file === db.file) return this.schemaCache.relations;
-    const connection = await db.acquire();
-    try {
-      const relations = (
-        await connection.runAndReadAll(
-          `SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'mart'
-           UNION ALL SELECT view_name, 'view', comment FROM duckdb_views() WHERE schema_name = 'mart' AND NOT internal
-           ORDER BY kind, name`,
-        )
-      ).getRowObjectsJson() as { name: string; kind: 'table' | 'view'; comment: string | null }[];
-      const columns = (
-        await connection.runAndReadAll(
-          "SELECT table_name, column_name AS name, data_type AS type, comment FROM duckdb_columns() WHERE schema_name = 'mart' ORDER BY table_name, column_index",
-        )
-      ).getRowObjectsJson() as { table_name: string; name: string; type: string; comment: string | null }[];
-      const result = relations.map((r) => ({
-        ...r,
-        columns: columns.filter((c) => c.table_name === r.name).map(({ name, type, comment }) => ({ name, type, comment })),
-      }));
-      this.schemaCache = { file: db.file, relations: result };
-      return result;
-    } finally {
-      db.release(connection);
-    }
+  async schema(signal: AbortSignal): Promise<SchemaRelation[]> {
+    const analystFile = await this.options.resolveAnalystFile();
+    if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
+    if (this.schemaCache?.file === analystFile) return this.schemaCache.relations;
+    const worker = await this.acquire(signal);
+    const id = `schema-${Math.random().toString(36).slice(2, 12)}`;
+    const end = await this.exchange(worker, id, '', signal, { head: () => undefined, data: () => undefined }, { type: 'schema', id, analystFile });
+    const relations = end.schema as SchemaRelation[];
+    this.schemaCache = { file: analystFile, relations };
+    return relations;
   }
 
   close(): void {
-    this.current?.close();
-    this.current = undefined;
+    this.pool.close();
   }
 
-  /** The open analyst database, reopened when a newer file has been published. */
-  private async database(): Promise<AnalystDatabase> {
-    const file = await this.options.resolveAnalystFile();
-    if (!file) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成 / no analyst database published yet');
-    if (this.current?.file === file) return this.current;
-    this.opening ??= (async () => {
-      try {
-        const next = await AnalystDatabase.open({
-          file,
-          memoryLimit: this.options.memoryLimit,
-          threads: this.options.threads,
-          connections: this.options.connections ?? 2,
-        });
-        this.current?.retire();
-        this.current = next;
-        return next;
-      } finally {
-        this.opening = undefined;
+  private async acquire(signal: AbortSignal): Promise<ConsoleWorker> {
+    try {
+      return await this.pool.acquire(signal);
+    } catch (error) {
+      if (error instanceof PoolBusyError) {
+        const waited = error.reason === 'waited' ? `已等待 ${Math.round(this.options.queueWaitMs / 1000)} 秒，` : '';
+        throw new ConsoleError(503, 'busy', `控制台繁忙：${waited}前面还有查询在执行，请稍后再试`, Math.max(1, Math.ceil(this.options.timeoutMs / 1000)));
       }
-    })();
-    const opened = await this.opening;
-    if (!opened) throw new ConsoleError(503, 'no_analyst_database', '分析库无法打开 / the analyst database cannot be opened');
-    return opened;
+      if (signal.aborted) throw new ConsoleError(409, 'cancelled', '查询已取消');
+      this.options.log?.('console worker unavailable', { error: (error as Error).message });
+      throw new ConsoleError(503, 'console_unavailable', '控制台暂时无法执行查询（执行进程无法启动），请稍后再试', 10);
+    }
   }
-}
 
-function firstLine(text: string): string {
-  return text.split('\n')[0]!.slice(0, 500);
+  /** Sends one request to `worker` and follows it to its end, stop, or the worker's death. */
+  private exchange(
+    worker: ConsoleWorker,
+    id: string,
+    userName: string,
+    signal: AbortSignal,
+    output: ResultOutput,
+    message: Parameters<ConsoleWorker['send']>[0],
+  ): Promise<EndPayload> {
+    const { timeoutMs, killGraceMs } = this.options;
+    return new Promise<EndPayload>((resolve, reject) => {
+      let stopped: 'timeout' | 'cancelled' | null = null;
+      let settled = false;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const stoppedError = () =>
+        stopped === 'timeout'
+          ? new ConsoleError(408, 'timeout', `查询超过 ${timeoutMs / 1000} 秒时限，已中断`)
+          : new ConsoleError(409, 'cancelled', '查询已取消');
+      const finish = (outcome: { end: EndPayload } | { error: ConsoleError }, releaseWorker: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(limitTimer);
+        clearTimeout(graceTimer);
+        signal.removeEventListener('abort', onAbort);
+        this.running.delete(id);
+        if (releaseWorker) this.pool.release(worker);
+        if ('end' in outcome) resolve(outcome.end);
+        else reject(outcome.error);
+      };
+      let wake: () => void = () => undefined;
+      const stoppedNow = new Promise<void>((resolve) => (wake = resolve));
+      const stop = (reason: 'timeout' | 'cancelled') => {
+        if (stopped || settled) return;
+        stopped = reason;
+        wake();
+        worker.send({ type: 'stop', id });
+        // The worker must answer within the grace period, else it is killed (and replaced).
+        graceTimer = setTimeout(() => {
+          this.options.log?.('console worker killed', { pid: worker.pid, reason, graceMs: killGraceMs });
+          worker.kill();
+        }, killGraceMs);
+      };
+      const onAbort = () => stop('cancelled');
+      const limitTimer = setTimeout(() => stop('timeout'), timeoutMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) stop('cancelled');
+      this.running.set(id, { userName, stop });
+
+      worker.onFrame = async (frame) => {
+        if (settled) return;
+        if (frame.type === FRAME_DATA) {
+          // Once stopped, bytes are drained and dropped so the worker can reach its end.
+          if (stopped) return;
+          // A write still waiting for a stalled client is abandoned when the query stops, so
+          // the pipe is drained and the worker can end cleanly instead of being killed.
+          const writing = Promise.resolve()
+            .then(() => output.data(frame.payload))
+            .catch(() => stop('cancelled'));
+          await Promise.race([writing, stoppedNow]);
+          return;
+        }
+        const payload = JSON.parse(frame.payload.toString()) as HeadPayload | EndPayload | FailPayload;
+        if (frame.type === FRAME_HEAD) {
+          try {
+            if (!stopped) output.head(payload as HeadPayload);
+          } catch {
+            stop('cancelled');
+          }
+        } else if (frame.type === FRAME_END) {
+          if (stopped) finish({ error: stoppedError() }, true);
+          else finish({ end: payload as EndPayload }, true);
+        } else if (frame.type === FRAME_FAIL) {
+          const fail = payload as FailPayload;
+          if (stopped) finish({ error: stoppedError() }, true);
+          else finish({ error: new ConsoleError(fail.status, fail.code, fail.message) }, true);
+        }
+      };
+      worker.onLost = () => {
+        if (stopped) return finish({ error: stoppedError() }, false);
+        finish(
+          {
+            error: new ConsoleError(
+              500,
+              'worker_died',
+              '查询执行进程意外终止（多半是查询所需内存超过上限），已自动重启。请缩小查询范围（加 WHERE / LIMIT 或先聚合）后重试',
+            ),
+          },
+          false,
+        );
+      };
+      if (worker.dead) worker.onLost();
+      else worker.send(message);
+    });
+  }
 }
 
 /**
@@ -225,4 +277,13 @@ export function analystFileResolver(warehouseFile: string): () => Promise<string
     if (seen?.key !== key) seen = { key, file: await currentAnalystFile(warehouseFile) };
     return seen.file;
   };
+}
+
+/** Bytes of a size in DuckDB's notation ('1GB' = 10^9, '1GiB' = 2^30; plain numbers are bytes). */
+export function parseByteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$/i.exec(text);
+  if (!match) throw new Error(`控制台内存设置须为大小（例如 1GB、512MiB），收到 “${text}” / not a size: ${text}`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+  return Math.round(Number(match[1]) * factor[unit]!);
 }

@@ -1,12 +1,13 @@
-// Parquet files of console results. The console's own instance cannot write files (external
-// access is off), so result chunks are handed to a second, in-memory DuckDB instance that
-// never sees a user's SQL: it appends the chunks to a table of the result's types and COPYs
-// that table to a Parquet file in a folder the server chose.
+// Parquet files of console results, written inside the console worker. The worker's analyst
+// instance cannot write files (external access is off), so result chunks are handed to a
+// second, in-memory DuckDB instance that never sees a user's SQL: it appends the chunks to a
+// table of the result's types and COPYs that table to a Parquet file in the folder the server
+// gave this worker (removed by the server when the worker ends, whatever happened).
+// Erasable TypeScript only (see worker-protocol.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../../pipelines/warehouse/duckdb.ts';
 
 export interface ParquetWriter {
   append(chunk: DuckDBDataChunk): void;
@@ -15,19 +16,26 @@ export interface ParquetWriter {
   dispose(): Promise<void>;
 }
 
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
 export class ParquetExporter {
   private instance: Promise<DuckDBInstance> | undefined;
+  private readonly options: { tempDir: string; memoryLimit: string };
 
-  constructor(private readonly options: { tempDir: string; memoryLimit: string }) {}
+  constructor(options: { tempDir: string; memoryLimit: string }) {
+    this.options = options;
+  }
 
   async begin(names: string[], types: DuckDBType[]): Promise<ParquetWriter> {
-    this.instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: this.options.memoryLimit });
+    // A large result spills into the worker's own folder (removed with the worker), never elsewhere.
+    this.instance ??= DuckDBInstance.create(':memory:', { threads: '1', memory_limit: this.options.memoryLimit, temp_directory: path.join(this.options.tempDir, 'spill') });
     const connection: DuckDBConnection = await (await this.instance).connect();
     const table = `export_${randomBytes(8).toString('hex')}`;
     const columns = names.map((n, i) => `${quoteIdent(n)} ${types[i]!.toString()}`).join(', ');
     await connection.run(`CREATE TEMP TABLE ${table} (${columns})`);
     const appender: DuckDBAppender = await connection.createAppender(table, 'main', 'temp');
-    await mkdir(this.options.tempDir, { recursive: true });
+    await mkdir(this.options.tempDir, { recursive: true, mode: 0o700 });
     const file = path.join(this.options.tempDir, `${table}.parquet`);
     let appenderOpen = true;
     const closeAppender = () => {
@@ -49,14 +57,14 @@ export class ParquetExporter {
         } catch {
           // already failed; the table goes with the connection
         }
+        try {
+          await connection.run(`DROP TABLE IF EXISTS ${table}`);
+        } catch {
+          // the connection is closed next anyway
+        }
         connection.closeSync();
         await rm(file, { force: true });
       },
     };
-  }
-
-  close(): void {
-    void this.instance?.then((i) => i.closeSync());
-    this.instance = undefined;
   }
 }

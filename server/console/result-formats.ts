@@ -1,6 +1,8 @@
 // Turning DuckDB result chunks into what the console sends: JSON rows, CSV text and Arrow IPC
-// record batches. Columns keep their DuckDB type; types JSON and Arrow have no word for
-// (lists, structs, intervals…) travel as their JSON text.
+// record batches (and cells for xlsx). Columns keep their DuckDB type; types JSON and Arrow have
+// no word for (lists, structs, intervals…) travel as their JSON text. Text that a spreadsheet
+// would run as a formula is neutralised in CSV and xlsx as in the dashboards' CSVs.
+// Erasable TypeScript only (it runs in the console worker, see worker-protocol.ts).
 import {
   DuckDBTypeId,
   JSDuckDBValueConverter,
@@ -8,8 +10,9 @@ import {
   type DuckDBDataChunk,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { Field, makeData, RecordBatch, Schema, Struct, vectorFromArray } from 'apache-arrow';
+import { Field, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { arrowType, arrowValue, type ColumnType } from '../http/arrow.ts';
+import { neutraliseFormula } from '../http/csv.ts';
 
 export interface ResultColumn {
   name: string;
@@ -64,9 +67,16 @@ export function jsonRows(chunk: DuckDBDataChunk, columns: ResultColumn[]): JsonC
   return rows;
 }
 
-function csvField(value: JsonCell | undefined): string {
-  if (value === null || value === undefined) return '';
+/** The text of a cell as a spreadsheet should show it (formula-leading text neutralised). */
+export function sheetText(value: JsonCell | undefined, column: ResultColumn | undefined): string | null {
+  if (value === null || value === undefined) return null;
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return column?.kind === 'text' || column?.kind === 'other' ? neutraliseFormula(text) : text;
+}
+
+function csvField(value: JsonCell | undefined, column?: ResultColumn): string {
+  const text = sheetText(value, column);
+  if (text === null) return '';
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -74,10 +84,31 @@ export function csvHeader(columns: ResultColumn[]): string {
   return `${columns.map((c) => csvField(c.name)).join(',')}\r\n`;
 }
 
-export function csvLines(rows: JsonCell[][]): string {
-  let out = '';
-  for (const row of rows) out += `${row.map(csvField).join(',')}\r\n`;
-  return out;
+export function csvLine(row: JsonCell[], columns: ResultColumn[]): string {
+  return `${row.map((value, i) => csvField(value, columns[i])).join(',')}\r\n`;
+}
+
+/**
+ * Arrow IPC stream bytes written piece by piece: the schema message first, then each batch's
+ * message, then the end-of-stream marker, so that a result is sent as it is read (apache-arrow's
+ * stream writer queues without bound). No dictionaries are used, so a one-batch stream is
+ * exactly schema + batch + end marker.
+ */
+export class ArrowStreamPieces {
+  static readonly END = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+  private readonly schemaLength: number;
+  readonly schemaBytes: Uint8Array;
+
+  constructor(schema: Schema) {
+    const empty = tableToIPC(new Table(schema), 'stream');
+    this.schemaLength = empty.byteLength - ArrowStreamPieces.END.byteLength;
+    this.schemaBytes = empty.subarray(0, this.schemaLength);
+  }
+
+  batchBytes(batch: RecordBatch): Uint8Array {
+    const whole = tableToIPC(new Table([batch]), 'stream');
+    return whole.subarray(this.schemaLength, whole.byteLength - ArrowStreamPieces.END.byteLength);
+  }
 }
 
 /** The column type of server/http/arrow.ts that carries a console column. */

@@ -1,177 +1,208 @@
-// HTTP of the SQL console: POST /api/sql { sql, id? } runs one read-only query and answers JSON
-// rows (cut at the row limit, `truncated: true`), or streams the whole result up to the export
-// cap as Arrow IPC (Accept: application/vnd.apache.arrow.stream or ?format=arrow), CSV
-// (?format=csv) or Parquet (?format=parquet). POST /api/sql/:id/cancel interrupts a query of
-// the same user; GET /api/sql/schema lists the analyst tables and views with their comments.
+// HTTP of the SQL console: POST /api/sql { sql, id? } runs one read-only query in a console
+// worker and answers JSON rows (cut at the row limit or the JSON byte cap, `truncated: true`),
+// or streams the whole result up to the export caps (rows and bytes) as Arrow IPC (Accept:
+// application/vnd.apache.arrow.stream or ?format=arrow), CSV (?format=csv), Parquet
+// (?format=parquet) or an Excel workbook (?format=xlsx). POST /api/sql/:id/cancel interrupts a
+// query of the same user; GET /api/sql/schema lists the analyst tables and views with their
+// comments and the limits. A client that goes away ends its query. After every query the
+// `onQuery` hook (audit) hears who ran what and how it ended.
 // Access (analyst and up, city-wide only) is checked by the auth router before these run.
-import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
-import { RecordBatchStreamWriter } from 'apache-arrow';
-import { ConsoleError, type ConsoleEngine, type ResultSink } from './engine.ts';
-import type { ParquetExporter, ParquetWriter } from './parquet-export.ts';
-import { arrowBatch, arrowSchema, csvHeader, csvLines, jsonRows, type JsonCell, type ResultColumn } from './result-formats.ts';
+import { ConsoleError, type ConsoleEngine, type QueryOutcome } from './engine.ts';
+import type { HeadPayload, ResultFormat } from './worker-protocol.ts';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What the audit log (or anything else) hears after each console query. */
+export interface ConsoleQueryEvent {
+  user: string;
+  sql: string;
+  format: ResultFormat;
+  /** 'ok', or the error code ('refused', 'timeout', 'cancelled', 'worker_died', …). */
+  outcome: string;
+  status: number;
+  rows: number;
+  bytes: number;
+  truncated: boolean;
+  elapsedMs: number;
+}
 
 export interface ConsoleRouterOptions {
   engine: ConsoleEngine;
-  exporter: ParquetExporter;
-  rowLimit: number;
-  exportRowCap: number;
-  /** Shown to the page with the schema (row limit, export cap, time limit). */
-  limits?: { rowLimit: number; exportRowCap: number; timeoutMs: number };
   /** Where errors the console did not expect are logged (never sent to the client). */
   logError?: (error: unknown) => void;
+  /** Called after every query, whatever its outcome (errors it throws are logged, not sent). */
+  onQuery?: (event: ConsoleQueryEvent) => void;
 }
 
-type Format = 'json' | 'csv' | 'arrow' | 'parquet';
+const FORMATS: readonly ResultFormat[] = ['json', 'csv', 'arrow', 'parquet', 'xlsx'];
 
-function formatOf(req: Request): Format | undefined {
+function formatOf(req: Request): ResultFormat | undefined {
   const asked = req.query.format;
   if (asked === undefined) return (req.get('accept') ?? '').includes(ARROW_STREAM) ? 'arrow' : 'json';
-  return asked === 'json' || asked === 'csv' || asked === 'arrow' || asked === 'parquet' ? asked : undefined;
+  return FORMATS.find((f) => f === asked);
 }
 
-function sendError(res: Response, status: number, code: string, message: string): void {
+function sendError(res: Response, status: number, code: string, message: string, retryAfter?: number): void {
   if (res.headersSent) {
-    res.destroy(new Error(message));
+    // The result was already streaming: cut it, so the client sees an incomplete download.
+    res.destroy();
     return;
   }
+  if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
   res.status(status).json({ error: { code, message } });
+}
+
+/** Resolves once `res` can take more bytes; rejects when the client has gone. */
+function writeWithBackPressure(res: Response, bytes: Buffer): void | Promise<void> {
+  if (res.destroyed || res.writableEnded) throw new Error('client gone');
+  if (res.write(bytes)) return;
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+    };
+    const onDrain = () => {
+      done();
+      resolve();
+    };
+    const onClose = () => {
+      done();
+      reject(new Error('client gone'));
+    };
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
 }
 
 export function consoleRouter(options: ConsoleRouterOptions): express.Router {
   const router = express.Router();
-  router.use('/api/sql', express.json({ limit: '256kb' }));
+  const { engine } = options;
+  const limits = engine.limits;
+  router.use('/api/sql', express.json({ limit: `${Math.ceil((limits.maxSqlChars * 4) / 1024) + 16}kb` }));
 
-  router.get('/api/sql/schema', async (_req, res) => {
+  router.get('/api/sql/schema', async (req, res) => {
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
     try {
-      res.json({ relations: await options.engine.schema(), limits: options.limits ?? { rowLimit: options.rowLimit, exportRowCap: options.exportRowCap, timeoutMs: null } });
+      const relations = await engine.schema(controller.signal);
+      res.json({ relations, limits });
     } catch (error) {
       fail(res, error);
     }
   });
 
   router.post('/api/sql/:id/cancel', (req, res) => {
-    const cancelled = options.engine.cancel(String(req.params.id), req.user!.name);
-    if (!cancelled) return sendError(res, 404, 'not_running', '没有正在执行的该查询 / no such running query');
+    const cancelled = engine.cancel(String(req.params.id), req.user!.name);
+    if (!cancelled) return sendError(res, 404, 'not_running', '没有正在执行的该查询');
     res.json({ cancelled: true });
   });
 
   router.post('/api/sql', async (req, res) => {
     const body = (req.body ?? {}) as { sql?: unknown; id?: unknown };
-    if (typeof body.sql !== 'string') return sendError(res, 400, 'bad_request', '请求体须为 { "sql": "..." } / body must be { "sql": "..." }');
+    if (typeof body.sql !== 'string') return sendError(res, 400, 'bad_request', '请求体须为 { "sql": "..." }');
     const format = formatOf(req);
-    if (!format) return sendError(res, 400, 'bad_format', 'format 只能是 json、csv、arrow、parquet / format must be json, csv, arrow or parquet');
-    const id = typeof body.id === 'string' ? body.id : randomUUID();
-    const request = { id, userName: req.user!.name, sql: body.sql };
-    let finished = false;
+    if (!format) return sendError(res, 400, 'bad_format', `format 只能是 ${FORMATS.join('、')}`);
+    const request = { id: typeof body.id === 'string' ? body.id : randomUUID(), userName: req.user!.name, sql: body.sql, format };
+    const controller = new AbortController();
     res.on('close', () => {
-      if (!finished) options.engine.cancel(id, request.userName);
+      if (!res.writableFinished) controller.abort();
     });
+    const started = performance.now();
+    let outcome: QueryOutcome | undefined;
+    let failure: ConsoleError | undefined;
+    let bytesSent = 0;
     try {
-      if (format === 'json') await answerJson(res, request);
-      else if (format === 'csv') await answerCsv(res, request);
-      else if (format === 'arrow') await answerArrow(res, request);
-      else await answerParquet(res, request);
+      if (format === 'json') {
+        const pieces: Buffer[] = [];
+        let columns: HeadPayload['columns'] = [];
+        outcome = await engine.run(
+          request,
+          {
+            head: (head) => {
+              columns = head.columns;
+            },
+            data: (bytes) => {
+              pieces.push(bytes);
+            },
+          },
+          controller.signal,
+        );
+        const json = Buffer.concat([
+          Buffer.from(`{"id":${JSON.stringify(request.id)},"columns":${JSON.stringify(columns)},"rows":[`),
+          ...pieces,
+          Buffer.from(
+            `],"rowCount":${outcome.rowCount},"truncated":${outcome.truncated},"truncatedBy":${JSON.stringify(outcome.truncatedBy)},"rowLimit":${limits.rowLimit},"byteLimit":${limits.jsonByteCap},"elapsedMs":${outcome.elapsedMs}}`,
+          ),
+        ]);
+        bytesSent = json.byteLength;
+        res.status(200).type('application/json').send(json);
+      } else {
+        outcome = await engine.run(
+          request,
+          {
+            head: (head) => {
+              // Parquet: headers once the file is written (its second head says if it was cut).
+              if (res.headersSent || (format === 'parquet' && head.truncated === undefined)) return;
+              startDownload(res, format, head.truncated ? limits.exportRowCap : undefined);
+            },
+            data: (bytes) => {
+              if (!res.headersSent) startDownload(res, format);
+              bytesSent += bytes.byteLength;
+              return writeWithBackPressure(res, bytes);
+            },
+          },
+          controller.signal,
+        );
+        if (!res.headersSent) startDownload(res, format);
+        res.end();
+      }
     } catch (error) {
+      failure = error instanceof ConsoleError ? error : undefined;
       fail(res, error);
     } finally {
-      finished = true;
+      report(options, {
+        user: request.userName,
+        sql: request.sql,
+        format,
+        outcome: failure?.code ?? (outcome ? 'ok' : 'internal'),
+        status: failure?.status ?? (outcome ? 200 : 500),
+        rows: outcome?.rowCount ?? 0,
+        bytes: bytesSent,
+        truncated: outcome?.truncated ?? false,
+        elapsedMs: Math.round(performance.now() - started),
+      });
     }
   });
 
   function fail(res: Response, error: unknown): void {
-    if (error instanceof ConsoleError) return sendError(res, error.status, error.code, error.message);
+    if (error instanceof ConsoleError) return sendError(res, error.status, error.code, error.message, error.retryAfter);
     options.logError?.(error);
-    sendError(res, 500, 'internal', '服务器内部错误 / internal error');
-  }
-
-  async function answerJson(res: Response, request: { id: string; userName: string; sql: string }): Promise<void> {
-    let columns: ResultColumn[] = [];
-    const rows: Record<string, JsonCell>[] = [];
-    const sink: ResultSink = {
-      columns: (c) => {
-        columns = c;
-      },
-      chunk: (chunk) => {
-        for (const row of jsonRows(chunk, columns)) {
-          rows.push(Object.fromEntries(columns.map((c, i) => [c.name, row[i] ?? null])));
-        }
-      },
-    };
-    const outcome = await options.engine.run(request, sink, options.rowLimit);
-    res.json({ id: request.id, columns, rows, rowCount: outcome.rowCount, truncated: outcome.truncated, rowLimit: options.rowLimit, elapsedMs: outcome.elapsedMs });
-  }
-
-  async function answerCsv(res: Response, request: { id: string; userName: string; sql: string }): Promise<void> {
-    let columns: ResultColumn[] = [];
-    const sink: ResultSink = {
-      columns: (c) => {
-        columns = c;
-        res.status(200).attachment('query.csv').type('text/csv; charset=utf-8');
-        // BOM: Excel opens UTF-8 CSV with Chinese text correctly only with it.
-        res.write(`\uFEFF${csvHeader(columns)}`);
-      },
-      chunk: async (chunk) => {
-        if (!res.write(csvLines(jsonRows(chunk, columns)))) await new Promise((r) => res.once('drain', r));
-      },
-    };
-    await options.engine.run(request, sink, options.exportRowCap);
-    res.end();
-  }
-
-  async function answerArrow(res: Response, request: { id: string; userName: string; sql: string }): Promise<void> {
-    let columns: ResultColumn[] = [];
-    const writer = new RecordBatchStreamWriter();
-    let schema: ReturnType<typeof arrowSchema> | undefined;
-    let piping: Promise<void> | undefined;
-    const sink: ResultSink = {
-      columns: (c) => {
-        columns = c;
-        schema = arrowSchema(columns);
-        res.status(200).attachment('query.arrows').type(ARROW_STREAM);
-        piping = pipeline(writer.toNodeStream(), res, { end: true });
-        writer.reset(undefined, schema);
-      },
-      chunk: (chunk) => {
-        writer.write(arrowBatch(schema!, columns, chunk));
-      },
-    };
-    try {
-      await options.engine.run(request, sink, options.exportRowCap);
-    } catch (error) {
-      writer.abort();
-      throw error;
-    }
-    writer.finish();
-    writer.close();
-    await piping;
-  }
-
-  async function answerParquet(res: Response, request: { id: string; userName: string; sql: string }): Promise<void> {
-    let writer: ParquetWriter | undefined;
-    try {
-      const outcome = await options.engine.run(
-        request,
-        {
-          columns: async (_c, names, types) => {
-            writer = await options.exporter.begin(names, types);
-          },
-          chunk: (chunk) => writer!.append(chunk),
-        },
-        options.exportRowCap,
-      );
-      const file = await writer!.finish();
-      res.status(200).attachment('query.parquet').type('application/vnd.apache.parquet');
-      if (outcome.truncated) res.setHeader('X-Result-Truncated', String(options.exportRowCap));
-      await pipeline(createReadStream(file), res);
-    } finally {
-      await writer?.dispose();
-    }
+    sendError(res, 500, 'internal', '服务器内部错误');
   }
 
   return router;
+}
+
+function startDownload(res: Response, format: ResultFormat, truncatedAt?: number): void {
+  const [name, type] =
+    format === 'csv'
+      ? ['query.csv', 'text/csv; charset=utf-8']
+      : format === 'arrow'
+        ? ['query.arrows', ARROW_STREAM]
+        : format === 'parquet'
+          ? ['query.parquet', 'application/vnd.apache.parquet']
+          : ['query.xlsx', XLSX];
+  res.status(200).attachment(name).type(type);
+  if (truncatedAt !== undefined) res.setHeader('X-Result-Truncated', String(truncatedAt));
+}
+
+function report(options: ConsoleRouterOptions, event: ConsoleQueryEvent): void {
+  try {
+    options.onQuery?.(event);
+  } catch (error) {
+    options.logError?.(error);
+  }
 }

@@ -9,13 +9,18 @@ export interface CsvColumn {
 
 const BOM = '\uFEFF';
 
+/** Text that Excel would run as a formula, prefixed with an apostrophe (shared with the console's exports). */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text: string;
   if (Array.isArray(value)) text = value.join('、');
   else if (value instanceof Date) text = value.toISOString();
   else text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string') text = neutraliseFormula(text);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -1,5 +1,6 @@
-// GET /api/indicators?indicator=&period=&grain=&unit=: rows of mart.indicator_values (a county
-// user gets the units of their county and the city rows), as JSON, Arrow IPC or CSV.
+// GET /api/indicators?indicator=&period=&grain=&unit=[&edition=YYYY-MM]: rows of
+// mart.indicator_values, or of a frozen monthly edition (a county user gets the units of their
+// county and the city rows either way), as JSON, Arrow IPC or CSV.
 import type { Router } from 'express';
 import { zh } from '../../dashboards/i18n/zh.ts';
 import { indicatorValues, type Grain } from '../../dashboards/queries/marts.ts';
@@ -9,6 +10,8 @@ import type { ColumnType, TableColumn } from '../http/arrow.ts';
 import { GRAIN, INDICATOR, UNIT, queryParam, yearParam } from '../http/params.ts';
 import { sendPreparedTable } from '../http/table-response.ts';
 import { scopeOf } from '../scope.ts';
+import { readerOf, requestedEdition } from '../editions/routes.ts';
+import { frozenValues } from '../../dashboards/queries/frozen.ts';
 
 /** The contract's columns in the contract's order, typed as DuckDB types them. */
 export const INDICATOR_COLUMNS: TableColumn[] = Object.entries(MART_TABLES.indicator_values).map(([name, spec]) => ({
@@ -25,6 +28,14 @@ export function registerIndicatorsApi(router: Router, app: AppContext): void {
       unitCode: queryParam(req, 'unit', UNIT, zh.errors.hints.unit)?.toUpperCase(),
       county: scopeOf(req).countyCode,
     };
+    const edition = await requestedEdition(req, app.editions?.reader ?? null);
+    if (edition) {
+      // frozen rows: the same bytes for as long as the edition exists (it is never rewritten)
+      const rows = frozenValues((await readerOf(app).rows(edition.edition)) ?? [], filter);
+      const key = `api:indicators:edition:${edition.edition}:${edition.sha256}:${JSON.stringify(filter)}`;
+      await sendPreparedTable(req, res, INDICATOR_COLUMNS, rows, { fileName: `indicator_values_${edition.edition}`, cache: app.cache, generation: app.warehouse.generation ?? -1, key });
+      return;
+    }
     const key = `api:indicators:${JSON.stringify(filter)}`;
     const { rows, generation } = await app.warehouse.use(async (session) => ({
       rows: await app.cache.get(session.generation, key, () => indicatorValues(session.db, filter)),

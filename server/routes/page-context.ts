@@ -5,10 +5,12 @@ import type { Request } from 'express';
 import { zh } from '../../dashboards/i18n/zh.ts';
 import type { CountyOption, PageContext } from '../../dashboards/page.ts';
 import { catalog, units, years, type CatalogEntry } from '../../dashboards/queries/marts.ts';
+import { shanghaiDate } from '../../dashboards/queries/submissions.ts';
 import type { AppContext } from '../app-context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { countyParam, yearParam } from '../http/params.ts';
 import { scopeOf } from '../scope.ts';
+import { requestedEdition } from '../editions/routes.ts';
 import type { WarehouseSession } from '../warehouse.ts';
 
 export interface RequestedFilters {
@@ -57,6 +59,8 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
   } else if (county !== null && !allCounties.some((c) => c.code === county)) {
     throw notFound(zh.errors.unitNotFound);
   }
+  const editionManifest = await requestedEdition(req, app.editions?.reader ?? null);
+  const edition = editionManifest ? { manifest: editionManifest, rows: (await app.editions!.reader.rows(editionManifest.edition)) ?? [] } : null;
   return {
     db: session.db,
     connection: session.connection,
@@ -67,6 +71,18 @@ export async function pageContext(app: AppContext, session: WarehouseSession, re
     catalog: meta.catalog,
     staleAfterDays: app.staleAfterDays,
     runJournalDir: app.runJournalDir,
+    query: singleValued(req),
+    today: shanghaiDate(app.today()),
+    submissionDeadlineDay: app.submissionDeadlineDay,
     asOf: meta.asOfByYear.get(year) ?? null,
+    edition,
+    editions: app.editions ? (await app.editions.reader.list()).map((m) => m.edition) : [],
   };
+}
+
+/** The query parameters that have one short string value (pages check the ones they read). */
+function singleValued(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) if (typeof value === 'string' && value.length <= 300) out[key] = value;
+  return out;
 }

@@ -14,6 +14,8 @@ import { HttpError, badParameter, notFound } from '../http/errors.ts';
 import { queryParam } from '../http/params.ts';
 import type { WarehouseSession } from '../warehouse.ts';
 import { pageContext, parseFilters } from './page-context.ts';
+import { markDifferences } from '../../dashboards/edition-badge.ts';
+import { raw } from '../../dashboards/html.ts';
 
 interface RenderedPage {
   html: string;
@@ -52,12 +54,24 @@ async function renderPage(app: AppContext, session: WarehouseSession, page: Page
   const ctx = await pageContext(app, session, req, parseFilters(req));
   const pageCtx = { ...ctx, path: pathOf(page, params) } satisfies PageContext;
   const extra = page.cacheKey ? await page.cacheKey(pageCtx) : '';
-  const key = `page:${page.id}:${JSON.stringify(params)}:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.role}:${ctx.scope.countyCode}:${extra}`;
+  // editions: the one shown (?edition=, pages that offer it), else the last one, whose figures
+  // the live page is compared with (a badge on each that differs)
+  const shown = ctx.edition ?? null;
+  const lastEdition = shown ? undefined : ctx.editions?.at(-1);
+  const last = lastEdition && app.editions ? await app.editions.reader.manifest(lastEdition) : undefined;
+  const editionKey = `${shown?.manifest.edition ?? ''}:${last?.sha256 ?? ''}:${ctx.today}`;
+  const key = `page:${page.id}:${JSON.stringify(params)}:${ctx.filters.year}:${ctx.filters.county}:${ctx.scope.role}:${ctx.scope.countyCode}:${extra}:${editionKey}`;
   return app.cache.get(session.generation, key, async () => {
-    const output = await page.render(pageCtx, params);
-    const asOf = ctx.asOf;
+    let output = await page.render({ ...pageCtx, edition: page.offersEdition ? shown : null }, params);
+    if (last && !output.redirect) {
+      const rows = (await app.editions!.reader.rows(last.edition)) ?? [];
+      output = { ...output, body: raw(markDifferences(output.body.value, { manifest: last, rows }).html) };
+    }
+    // an edition shown: its own as-of date (the frozen city row of the year), not the live one
+    const frozenCity = page.offersEdition && shown ? shown.rows.find((r) => r.grain === 'city' && r.period === ctx.filters.year) : undefined;
+    const asOf = page.offersEdition && shown ? (frozenCity?.as_of ?? shown.manifest.as_of) : ctx.asOf;
     return {
-      html: output.redirect ? '' : layout({ ...ctx, path: pathOf(page, params) }, output, { styles: app.assets.url('styles.css'), script: app.assets.url('app.js') }, asOf),
+      html: output.redirect ? '' : layout({ ...ctx, edition: page.offersEdition ? shown : null, path: pathOf(page, params) }, { ...output, editionPicker: page.offersEdition === true }, { styles: app.assets.url('styles.css'), script: app.assets.url('app.js') }, asOf),
       charts: new Map(output.charts.map((c) => [c.id, c])),
       ...(output.redirect ? { redirect: output.redirect } : {}),
     };

@@ -1,7 +1,11 @@
 -- Latest version of every case: the row of the latest export date, then of the file loaded
 -- later (load_seq), then the later row of the file. A rejected row is no version, so a case
 -- whose later row was rejected keeps its last loaded version.
--- @materialized table
+-- An incremental run updates it by the keys of its new versions only (build_by_keys(): those
+-- keys deleted, their latest version inserted); a rebuild or a change of this SQL rebuilds it whole.
+-- @materialized incremental
+-- @phase build
+-- @unique_key case_id
 -- @test unique(case_id)
 -- @test not_null(case_id, export_date, file_id, office_code, business_line, received_date, status)
 -- @test accepted_values(status: 办理中, 已办结, 已撤回)
@@ -14,5 +18,7 @@ WHERE rowid IN (
     -- every version in a row_number() window
     SELECT arg_max(rowid, (export_date, load_seq, row_number))
     FROM core.case_versions
+    WHERE NOT build_by_keys()
+       OR case_id IN (SELECT case_id FROM core.case_versions WHERE run_id = getvariable('run_id'))
     GROUP BY case_id
 )

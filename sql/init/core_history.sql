@@ -91,3 +91,43 @@ CREATE TABLE IF NOT EXISTS audit.rejected_rows (
     raw JSON,
     county_code VARCHAR
 );
+-- Added for the clerk's loop (issue 14): what the row is, so that a later file can correct it,
+-- and how its county was found. A warehouse built before them gets them empty (NULL) here;
+-- `npm run refresh -- --rebuild` fills them for the old rows too.
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS kind VARCHAR;          -- offices / staff / cases / training
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS export_date DATE;
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS load_seq BIGINT;
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS record_key VARCHAR;    -- case_id / record_id / office_code / person_key
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS person_alt_key VARCHAR; -- staff: sha256 of name and office, for a row whose ID is not valid
+ALTER TABLE audit.rejected_rows ADD COLUMN IF NOT EXISTS county_basis VARCHAR;  -- office / code_prefix / named / none
+-- Rows rejected before these columns existed: what their file name and raw row tell (kind,
+-- export date, key), their file's loading order, and the county they were stored with; a staff
+-- row's person cannot be told (its ID is masked), so it stays open until a rebuild.
+UPDATE audit.rejected_rows AS r SET
+    kind = CASE lower(regexp_extract(r.file_name, '^([A-Za-z]+)_', 1))
+        WHEN 'cases' THEN 'cases'
+        WHEN 'training' THEN 'training'
+        WHEN 'staff' THEN 'staff'
+        WHEN 'offices' THEN CASE WHEN r.sheet = '人员' THEN 'staff' ELSE 'offices' END
+    END,
+    export_date = try_strptime(regexp_extract(r.file_name, '_(\d{8})\.', 1), '%Y%m%d')::DATE,
+    load_seq = (SELECT max(f.load_seq) FROM audit.files AS f WHERE f.file_id = r.file_id),
+    record_key = upper(trim(CASE lower(regexp_extract(r.file_name, '^([A-Za-z]+)_', 1))
+        WHEN 'cases' THEN json_extract_string(r.raw, '$.case_id')
+        WHEN 'training' THEN json_extract_string(r.raw, '$.record_id')
+        WHEN 'offices' THEN CASE WHEN r.sheet IS DISTINCT FROM '人员' THEN json_extract_string(r.raw, '$.office_code') END
+    END)),
+    county_basis = CASE WHEN r.county_code IS NULL THEN 'none' ELSE 'office' END
+WHERE r.kind IS NULL;
+-- The keys each office snapshot file loaded (issue 14: a later file that loads a key corrects
+-- the rows rejected for it). Cases and training records are in core.case_versions and
+-- core.training_versions already.
+CREATE TABLE IF NOT EXISTS audit.snapshot_keys (
+    file_id VARCHAR,
+    file_name VARCHAR,
+    kind VARCHAR,
+    export_date DATE,
+    load_seq BIGINT,
+    record_key VARCHAR,
+    person_alt_key VARCHAR
+);

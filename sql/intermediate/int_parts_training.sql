@@ -2,6 +2,8 @@
 -- 1 January of the year, at the office of their row in S, and of those the ones with at least
 -- 12 training days or 90 training hours in the year.
 -- Grain: (indicator_id, period, office_code).
+-- Per year: an incremental run re-inserts only the periods its new data touched.
+-- @partition_by period
 -- @test unique(indicator_id, period, office_code)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)

@@ -11,6 +11,7 @@
 -- Columns: county_code, county_name, source, last_export_date, newest_export_date,
 -- days_behind_newest, days_since_export, built_on, latest_rows, latest_file_rejected_rows,
 -- rejected_rows.
+-- Rebuilt whole every run: it spans every export of every source, not one year.
 -- @zh 各县（市、区）各类数据的新鲜度：司法所与人员快照、案件、培训三类数据最近一次导出的日期、落后于最新导出的天数、距今天数，以及入库行数与被拒收行数；另有全市一行（3311）。
 -- @column county_code: 县（市、区）代码，3311 为全市
 -- @column county_name: 县（市、区）名称

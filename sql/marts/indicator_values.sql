@@ -6,6 +6,8 @@
 -- Grain: (indicator_id, period, grain, unit_code).
 -- Columns: indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
 -- target, meets_target, as_of.
+-- Per year: an incremental run re-inserts only the periods its new data touched.
+-- @partition_by period
 -- @zh 各项指标的年度值：每个有快照的年度、每项指标在司法所、片区、县（市、区）、全市四级口径上的分子、分母、比值与目标达成情况；分母为 0 的单位不出行。改革指数为各有目标指标 min(值/目标, 1) 的平均。
 -- @column indicator_id: 指标代码（名称见 indicator_catalog）
 -- @column period: 年度，如 2025

@@ -8,6 +8,8 @@
 -- Columns: period, as_of, person_key, person_code, office_code, county_code, cluster_code, role,
 -- days, hours, required_days (12), required_hours (90), meets_days, meets_hours, complies,
 -- in_denominator.
+-- Per year: an incremental run re-inserts only the periods its new data touched.
+-- @partition_by period
 -- @zh 每个年度快照中在岗人员的培训天数与学时，对照方案“每年不少于 12 天或 90 学时”的要求。人员以化名代码表示，不含姓名、身份证号。
 -- @column period: 年度
 -- @column as_of: 该年度所用司法所快照的日期

@@ -8,8 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analystFileFor, currentAnalystFile, publishedMarts, writeAnalystDatabase } from '../../pipelines/publish/analyst.ts';
 import { openDatabase, queryRows } from '../../pipelines/warehouse/duckdb.ts';
-import { analystFileResolver, ConsoleEngine, type ResultSink } from '../../server/console/engine.ts';
-import { jsonRows, type ResultColumn } from '../../server/console/result-formats.ts';
+import { createConsoleService } from '../../server/console/routes.ts';
 import { makeWorld, type World } from './world.ts';
 
 let world: World;
@@ -85,27 +84,26 @@ describe('the analyst database', () => {
 
 describe('publishing a new warehouse', () => {
   it('swaps the console to the new analyst file, queries in flight keep the old one', async () => {
-    const engine = new ConsoleEngine({ resolveAnalystFile: analystFileResolver(world.warehouseFile), memoryLimit: '256MB', threads: 1, timeoutMs: 120_000 });
+    const { engine, close } = createConsoleService({
+      dataDir: world.dataDir,
+      warehouseFile: world.warehouseFile,
+      consoleTimeoutMs: 120_000,
+      consoleRowLimit: 10,
+      consoleExportRowCap: 10,
+      consoleMemoryLimit: '256MB',
+    });
+    const never = new AbortController().signal;
     const count = async (id: string): Promise<number> => {
-      let columns: ResultColumn[] = [];
-      let n = 0;
-      const sink: ResultSink = {
-        columns: (c) => {
-          columns = c;
-        },
-        chunk: (chunk) => {
-          n = Number(jsonRows(chunk, columns)[0]?.[0]);
-        },
-      };
-      await engine.run({ id, userName: 'ana', sql: 'SELECT count(*) FROM mart.indicator_values' }, sink, 10);
-      return n;
+      const bytes: Buffer[] = [];
+      await engine.run({ id, userName: 'ana', sql: 'SELECT count(*) AS n FROM mart.indicator_values', format: 'json' }, { head: () => undefined, data: (b) => void bytes.push(b) }, never);
+      return (JSON.parse(`[${Buffer.concat(bytes).toString()}]`) as { n: number }[])[0]!.n;
     };
     try {
       const before = await count('count-before-1');
       // A long query on the current file, still running while the new file is published.
       let longDone = false;
       const long = engine
-        .run({ id: 'long-in-flight-1', userName: 'ana', sql: 'SELECT count(*) FROM range(600000000) AS t(i) WHERE hash(i) % 7 = 0' }, { columns: () => undefined, chunk: () => undefined }, 10)
+        .run({ id: 'long-in-flight-1', userName: 'ana', sql: 'SELECT count(*) FROM range(600000000) AS t(i) WHERE hash(i) % 7 = 0', format: 'json' }, { head: () => undefined, data: () => undefined }, never)
         .finally(() => (longDone = true));
       await new Promise((r) => setTimeout(r, 200));
       // A refresh: copy W, change it, write its analyst copy, rename over W.
@@ -129,7 +127,7 @@ describe('publishing a new warehouse', () => {
       await expect(long).resolves.toMatchObject({ rowCount: 1 });
       expect(path.basename(next)).toBe('29990101T000000Z-newer0.duckdb');
     } finally {
-      engine.close();
+      close();
     }
   }, 120_000);
 });

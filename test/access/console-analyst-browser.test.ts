@@ -27,7 +27,9 @@ beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
   app = await startWorldApp(world);
   await app.auth.users.add({ name: 'ana', role: 'analyst' });
-  password = await app.auth.users.resetPassword('ana');
+  // A chosen password: a one-time password is good for one sign-in only (accounts-browser.test.ts).
+  password = 'Lishui-Query-2026';
+  await app.auth.users.changePassword('ana', password);
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--no-first-run', '--disable-component-update', '--disable-sync'] });
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 300_000);

@@ -21,7 +21,9 @@ beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
   app = await startWorldApp(world, { console: { timeoutMs: 30_000 } });
   await app.auth.users.add({ name: 'ana', role: 'analyst' });
-  password = await app.auth.users.resetPassword('ana');
+  // A chosen password (the one-time password's first sign-in is accounts-browser.test.ts).
+  password = 'Console-Passw0rd';
+  await app.auth.users.changePassword('ana', password);
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--no-first-run', '--disable-component-update', '--disable-sync'] });
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 300_000);

@@ -5,7 +5,7 @@
 // configuration and the analyst-only file stop them on their own.
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnalystDatabase } from '../../server/console/analyst-database.ts';
+import { openAnalystDatabase } from '../../server/console/analyst-database.ts';
 import { addUser, fingerprints, makeWorld, postSql, startWorldApp, type World, type WorldApp } from './world.ts';
 
 let world: World;
@@ -116,7 +116,6 @@ function hostileStatements(): [string, string][] {
     ['core in IN', 'SELECT * FROM mart.units WHERE unit_code IN (SELECT office_code FROM core.staff)'],
     ['core behind DESCRIBE', 'DESCRIBE core.staff'],
     ['core behind SUMMARIZE', 'SUMMARIZE audit.rejected_rows'],
-    ['a name that is no mart', 'SELECT * FROM staff'],
     // settings and paths
     ['current_setting', "SELECT current_setting('temp_directory')"],
     ['duckdb_settings', 'SELECT * FROM duckdb_settings()'],
@@ -142,7 +141,7 @@ describe('hostile statements through POST /api/sql', () => {
       answered.push(outcome);
       expect(response.status, outcome).toBe(400);
       expect(body.error?.code, outcome).toBe('refused');
-      expect(body.error?.message, outcome).toMatch(/^已拒绝：.+ \/ Refused: .+/);
+      expect(body.error?.message, outcome).toMatch(/^已拒绝：.+/);
     }
     expect(fingerprints(world)).toEqual(before);
   }, 120_000);
@@ -152,13 +151,22 @@ describe('hostile statements through POST /api/sql', () => {
       ["SELECT * FROM read_csv('/etc/passwd')", /read_csv/],
       ['SELECT * FROM core.staff', /core\.staff/],
       ["SELECT current_setting('threads')", /current_setting/],
-      ['SELECT 1; SELECT 2', /一条语句.*exactly one statement/],
-      ['DROP TABLE mart.units', /只读.*read-only/],
+      ['SELECT 1; SELECT 2', /一条语句/],
+      ['DROP TABLE mart.units', /只读/],
     ];
     for (const [sql, pattern] of cases) {
       const body = (await (await postSql(server, token, sql)).json()) as { error: { message: string } };
       expect(body.error.message).toMatch(pattern);
     }
+  });
+
+  it('a name that is no mart is not found, and reads nothing', async () => {
+    const response = await postSql(server, token, 'SELECT * FROM staff');
+    const body = (await response.json()) as { error?: { code: string; message: string }; rows?: unknown[] };
+    expect(response.status).toBe(400);
+    expect(body.rows).toBeUndefined();
+    expect(body.error?.code).toBe('unknown_table');
+    expect(body.error?.message).toMatch(/^表 staff 不存在/);
   });
 
   it('still answers ordinary reads of the marts, CTEs, DESCRIBE and allowed table functions', async () => {
@@ -186,9 +194,9 @@ describe('hostile statements through POST /api/sql', () => {
 
 describe('without the guard, the locked analyst connection alone', () => {
   it('refuses writes, file and URL reach, attaches, installs, setting changes, and has no core or audit tables', async () => {
-    const db = await AnalystDatabase.open({ file: world.analystFile, memoryLimit: '256MB', threads: 1, connections: 1 });
+    const db = await openAnalystDatabase(world.analystFile, { memoryLimit: '256MB', threads: 1 });
     try {
-      const connection = await db.acquire();
+      const connection = db.connection;
       const attacks = [
         "INSERT INTO mart.indicator_values (indicator_id) VALUES ('x')",
         'CREATE TABLE t AS SELECT 1',
@@ -217,7 +225,6 @@ describe('without the guard, the locked analyst connection alone', () => {
         "SELECT DISTINCT schema_name FROM duckdb_tables() UNION SELECT DISTINCT schema_name FROM duckdb_views() WHERE NOT internal",
       );
       expect(schemas.getRowObjects().map((r) => r.schema_name)).toEqual(['mart']);
-      db.release(connection);
     } finally {
       db.close();
     }

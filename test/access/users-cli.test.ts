@@ -22,8 +22,8 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('npm run users', () => {
-  it('add prints a token once; the file holds only its sha256, mode 0600', async () => {
-    const added = await cli('add', 'wang', '--role', 'analyst');
+  it('add --token prints a token once; the file holds only its sha256, mode 0600', async () => {
+    const added = await cli('add', 'wang', '--role', 'analyst', '--token');
     expect(added.code).toBe(0);
     const token = added.out.split('\n').find((l) => /^[A-Za-z0-9_-]{43}$/.test(l));
     expect(token).toBeDefined();
@@ -75,7 +75,7 @@ describe('npm run users', () => {
   });
 
   it('works as the npm script, in its own process', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'proc', '--role', 'viewer'], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/users.ts', 'add', 'proc', '--role', 'viewer', '--token'], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir },
       encoding: 'utf8',

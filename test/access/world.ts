@@ -11,6 +11,7 @@ import { analystFileFor, currentAnalystFile, writeAnalystDatabase } from '../../
 import { openDatabase } from '../../pipelines/warehouse/duckdb.ts';
 import type { Auth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
+import type { ConsoleEngine } from '../../server/console/engine.ts';
 import { buildTestWarehouse } from '../server/fixture-warehouse.ts';
 import { startTestApp, type ConsoleOptions, type TestApp, type TestAppOptions } from '../server/start-app.ts';
 
@@ -74,6 +75,33 @@ export async function startWorldApp(
     ...(options.refresh ? { refresh: options.refresh } : {}),
   });
   return { ...app, auth: app.auth! };
+}
+
+/** The world's app with its console engine at hand (tests of the console's limits). */
+export type TestServer = WorldApp & { engine: ConsoleEngine };
+
+export interface ServerOptions {
+  timeoutMs?: number;
+  rowLimit?: number;
+  exportRowCap?: number;
+  loginFailureLimit?: number;
+  tls?: boolean;
+  memoryLimit?: string;
+  /** More console settings (workers, queue, caps). */
+  console?: ConsoleOptions['config'];
+  /** The console's after-query hook. */
+  onQuery?: ConsoleOptions['onQuery'];
+}
+
+/** startWorldApp with the console's settings named one by one. */
+export async function startServer(world: World, options: ServerOptions = {}): Promise<TestServer> {
+  const { console: config, onQuery, tls, loginFailureLimit, ...limits } = options;
+  const app = await startWorldApp(world, {
+    console: { ...limits, ...(config ? { config } : {}), ...(onQuery ? { onQuery } : {}) },
+    ...(tls !== undefined ? { tls } : {}),
+    ...(loginFailureLimit !== undefined ? { loginFailureLimit } : {}),
+  });
+  return { ...app, engine: app.console!.engine };
 }
 
 /** Creates a user through the real store; returns its API token. */

@@ -33,7 +33,9 @@ FROM staging.stg_cases WHERE reason_code IS NULL`,
 SELECT record_id, export_date, file_id, file_name, load_seq, row_number, person_key, hours FROM staging.stg_training WHERE reason_code IS NULL`,
   'audit/rejected_rows.sql': `-- Rejected rows.
 -- @materialized incremental
-SELECT getvariable('run_id') AS run_id, file_id, file_name, sheet, row_number, reason_code FROM staging.stg_cases WHERE reason_code IS NOT NULL`,
+SELECT getvariable('run_id') AS run_id, file_id, file_name, sheet, row_number, reason_code,
+    'cases' AS kind, export_date::DATE AS export_date, load_seq, upper(case_id) AS record_key, 'none' AS county_basis
+FROM staging.stg_cases WHERE reason_code IS NOT NULL`,
   'marts/case_count.sql': '-- Cases.\nSELECT count(*) AS n, count(DISTINCT case_id) AS cases FROM core.case_versions',
   'tests/no_blocked_cases.sql': "-- No case is called BLOCK.\n-- @severity error\nSELECT * FROM core.case_versions WHERE case_id = 'BLOCK'",
 };

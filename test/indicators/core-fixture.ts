@@ -37,13 +37,16 @@ CREATE OR REPLACE TABLE audit.files (
   rows_loaded INTEGER, rows_rejected INTEGER, rejected_by_reason JSON, seconds DOUBLE, archived_as VARCHAR);
 CREATE OR REPLACE TABLE audit.rejected_rows (
   run_id VARCHAR, file_id VARCHAR, file_name VARCHAR, sheet VARCHAR, row_number INTEGER, reason_code VARCHAR,
-  message VARCHAR, raw JSON, county_code VARCHAR);
+  column_name VARCHAR, message VARCHAR, raw JSON, county_code VARCHAR, kind VARCHAR, export_date DATE, load_seq BIGINT,
+  record_key VARCHAR, person_alt_key VARCHAR, county_basis VARCHAR);
+CREATE OR REPLACE TABLE audit.snapshot_keys (
+  file_id VARCHAR, file_name VARCHAR, kind VARCHAR, export_date DATE, load_seq BIGINT, record_key VARCHAR, person_alt_key VARCHAR);
 `;
 
 /** Tables this fixture makes by hand. */
 const FIXTURE_TABLES = new Set([
   'core.counties', 'core.office_snapshots', 'core.offices', 'core.staff', 'core.case_versions',
-  'core.training_versions', 'audit.files', 'audit.rejected_rows',
+  'core.training_versions', 'audit.files', 'audit.rejected_rows', 'audit.snapshot_keys',
 ]);
 
 /**
@@ -243,7 +246,8 @@ export async function createCore(connection: DuckDBConnection, data: CoreData): 
 export function martProject(): Project {
   const project = loadProject();
   const latest = new Set(loaderLatestModels(project));
-  return { ...project, models: project.models.filter((m) => m.schema === 'intermediate' || m.schema === 'mart' || latest.has(m)) };
+  // audit.rejects (build phase) feeds the rejection marts
+  return { ...project, models: project.models.filter((m) => m.schema === 'intermediate' || m.schema === 'mart' || (m.schema === 'audit' && m.phase === 'build') || latest.has(m)) };
 }
 
 /** Builds every mart and runs every data test; returns the test results. */

@@ -14,7 +14,8 @@ import type { RouteModule } from '../../server/app-context.ts';
 import { createApp } from '../../server/app.ts';
 import { buildClientAssets, type ClientAssets } from '../../server/assets.ts';
 import { createAuth, type Auth, type AuthOptions } from '../../server/auth/auth.ts';
-import { createConsoleService, type ConsoleService } from '../../server/console/routes.ts';
+import type { ConsoleQueryEvent } from '../../server/console/router.ts';
+import { createConsoleService, type ConsoleConfig, type ConsoleService } from '../../server/console/routes.ts';
 import type { Logger } from '../../server/log.ts';
 import { PdfRenderer } from '../../server/pdf.ts';
 import type { RefreshRunnerOptions } from '../../server/refresh/runner.ts';
@@ -28,6 +29,10 @@ export interface ConsoleOptions {
   rowLimit?: number;
   exportRowCap?: number;
   memoryLimit?: string;
+  /** More console settings (workers, queue, caps). */
+  config?: Partial<ConsoleConfig>;
+  /** The console's after-query hook. */
+  onQuery?: (event: ConsoleQueryEvent) => void;
 }
 
 export interface TestAppOptions {
@@ -42,6 +47,8 @@ export interface TestAppOptions {
   console?: ConsoleOptions;
   refresh?: { config: Config; runner?: Omit<RefreshRunnerOptions, 'config' | 'log' | 'onRunEnd'> };
   staleAfterDays?: number;
+  /** More route modules (e.g. the audit log's). */
+  routes?: RouteModule[];
 }
 
 export interface TestApp {
@@ -73,9 +80,14 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const pdf = new PdfRenderer({ log });
   const given = options.authenticate ?? asCityWideAdmin;
   const auth = typeof given === 'function' ? undefined : createAuth({ ...given, tls });
-  const sqlConsole = options.console && createConsoleService(consoleConfig(options.warehouseFile, options.console), (message, error) => log.error(message, { error: String(error) }));
+  const sqlConsole =
+    options.console &&
+    createConsoleService(consoleConfig(options.warehouseFile, options.console), {
+      log: (message, error) => log.error(message, { error: String(error) }),
+      ...(options.console.onQuery ? { onQuery: options.console.onQuery } : {}),
+    });
   const refresh = options.refresh && createRefreshService({ config: options.refresh.config, log, warehouse, ...(options.refresh.runner ? { runner: options.refresh.runner } : {}) });
-  const routes: RouteModule[] = [...(sqlConsole ? [sqlConsole.routes] : []), ...(refresh ? [refresh.routes] : [])];
+  const routes: RouteModule[] = [...(sqlConsole ? [sqlConsole.routes] : []), ...(refresh ? [refresh.routes] : []), ...(options.routes ?? [])];
   const app = createApp({
     warehouse,
     assets: await assets,
@@ -117,5 +129,6 @@ function consoleConfig(warehouseFile: string, options: ConsoleOptions): Paramete
     consoleRowLimit: options.rowLimit ?? 10_000,
     consoleExportRowCap: options.exportRowCap ?? 1_000_000,
     consoleMemoryLimit: options.memoryLimit ?? '512MB',
+    ...options.config,
   };
 }

@@ -1,0 +1,51 @@
+// Chinese text of accounts and the audit log (issue 16): sign-in locks, the 修改密码 page and
+// the 审计日志 page.
+
+export const zhAudit = {
+  login: {
+    locked: (minutes: number) => `该账号在本地址连续登录失败，已锁定，请在 ${minutes} 分钟后再试，或请管理员解锁。`,
+    slowed: (seconds: number) => `该账号近期登录失败较多，请在 ${seconds} 秒后再试。`,
+    oneTimeSpent: '一次性密码只能登录一次，已经用过。请联系管理员重新生成（npm run users -- passwd 用户名）。',
+  },
+  password: {
+    title: '修改密码',
+    firstTime: '这是一次性密码登录：请先设置新密码，之后才能使用系统。',
+    expired: '密码已过期：请设置新密码。',
+    current: '当前密码',
+    next: '新密码',
+    repeat: '再次输入新密码',
+    rules: '至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类；不能包含用户名，不能与最近 5 次的密码相同。',
+    submit: '保存新密码',
+    mismatch: '两次输入的新密码不一致。',
+    wrongCurrent: '当前密码不正确。',
+    required: '请先修改密码。',
+    tokenOnly: '使用 API 令牌的请求不能修改密码，请在浏览器中登录后修改。',
+    navLink: '修改密码',
+  },
+  audit: {
+    title: '审计日志',
+    intro: (days: number) => `记录登录、退出、页面与接口访问、SQL 查询与导出、刷新、回退、月度版本与账号变更。日志按月存放于 DATA_DIR/audit/，以哈希链防篡改，至少保留 ${days} 天；用 npm run audit -- verify 校验。`,
+    from: '起始日期',
+    to: '截止日期',
+    user: '用户',
+    action: '操作',
+    apply: '查询',
+    csv: '下载 CSV',
+    empty: '没有符合条件的记录。',
+    truncated: (limit: number) => `只显示最新的 ${limit} 条，请缩小范围。`,
+    badDate: '日期格式应为 YYYY-MM-DD。',
+    columns: {
+      time: '时间（北京时间）',
+      user: '用户',
+      role: '角色',
+      county: '县（市、区）',
+      address: '客户端地址',
+      action: '操作',
+      target: '对象',
+      outcome: '结果',
+      rows: '行数',
+      bytes: '字节数',
+      detail: '详情',
+    },
+  },
+} as const;

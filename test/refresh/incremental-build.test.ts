@@ -1,0 +1,170 @@
+// Incremental builds (issue 17): a nightly run rebuilds core.cases and core.training_records by
+// the keys of its new versions and the per-year marts by the years its new data touched — and a
+// sequence of such runs (a second snapshot year, new cases, corrections that move cases to
+// another year, a withdrawn case, a new office snapshot) leaves the same marts, row for row, as
+// a `--rebuild` of the same archive. Each run's plan is recorded in audit.model_builds.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publishedRuns } from '../../dashboards/queries/runs.ts';
+import { generateDemoExports } from '../../pipelines/demo/generate.ts';
+import { planBuild, type ModelBuild } from '../../pipelines/models/build-plan.ts';
+import { loadProject } from '../../pipelines/models/project.ts';
+import { runRefresh } from '../../pipelines/run/refresh.ts';
+import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
+import { dataDirWith, martTables, putInInbox, tempDir } from './harness.ts';
+
+// Columns that name the run or today's date rather than the data.
+const NOT_DATA = { rejections_by_reason: ['last_run_id'], data_freshness: ['built_on', 'days_since_export'] };
+
+let world: Awaited<ReturnType<typeof dataDirWith>>;
+let rounds: string[][];
+
+/** The tiny demo set as four nightly runs; every file a real export the loader reads. */
+async function incrementalRounds(): Promise<string[][]> {
+  const dir = await tempDir('lishui-incremental-');
+  const all = path.join(dir, 'all');
+  await generateDemoExports({ outDir: all, scale: 'tiny', seed: 11, endDate: '2025-11-30' });
+  const extra = path.join(dir, 'extra');
+  mkdirSync(extra);
+  // Another date, and other bytes (blank lines at the end, which the reader passes over): a
+  // file of the same bytes would be skipped as loaded before.
+  const copyAs = (name: string, as: string, blankLines: number) => {
+    writeFileSync(path.join(extra, as), Buffer.concat([readFileSync(path.join(all, name)), Buffer.from('\r\n'.repeat(blankLines))]));
+    return path.join(extra, as);
+  };
+  // A 2024 snapshot (the November roster under an earlier date), so that cases can move between
+  // two reported years.
+  const snapshot2024 = [copyAs('offices_20251130.csv', 'offices_20241231.csv', 1), copyAs('staff_20251130.csv', 'staff_20241231.csv', 1)];
+  // Corrections, exported later than every other case file: a 2024 case moved into 2025, a 2025
+  // case moved into 2024, and a 2025 case withdrawn.
+  const june = readFileSync(path.join(all, 'cases_20250601.csv'), 'utf8').split('\n');
+  const row = (caseId: string) => {
+    const found = june.find((line) => line.split(',')[1] === caseId);
+    if (!found) throw new Error(`the demo case file has no case ${caseId}`);
+    return found.split(',');
+  };
+  const moved2025 = row('SFAJ20240000001');
+  moved2025[4] = '2025/1/6';
+  moved2025[5] = '2025/1/8';
+  const withdrawn = row('SFAJ20250000134');
+  withdrawn[5] = '';
+  withdrawn[6] = '已撤回';
+  withdrawn[7] = '';
+  const moved2024 = row('SFAJ20250000135');
+  moved2024[4] = '2024/12/20';
+  moved2024[5] = '2024/12/21';
+  const corrections = path.join(extra, 'cases_20251201.csv');
+  writeFileSync(corrections, [june[0], moved2025.join(','), withdrawn.join(','), moved2024.join(',')].join('\n') + '\n');
+  // A new office snapshot of 2025 (it becomes the year's S: every 2025 row's as_of changes).
+  const snapshotDecember = [copyAs('offices_20251130.csv', 'offices_20251215.csv', 2), copyAs('staff_20251130.csv', 'staff_20251215.csv', 2)];
+  const at = (date: string) => ['offices', 'staff', 'cases', 'training'].flatMap((kind) => [`${kind}_${date}.csv`, `${kind}_${date}.xlsx`]).map((n) => path.join(all, n));
+  const exists = (file: string) => {
+    try {
+      readFileSync(file);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [[...snapshot2024, ...at('20250601').filter(exists)], at('20251130').filter(exists), [corrections], snapshotDecember];
+}
+
+beforeAll(async () => {
+  rounds = await incrementalRounds();
+  world = await dataDirWith();
+});
+
+function byRelation(builds: ModelBuild[]): Record<string, ModelBuild> {
+  return Object.fromEntries(builds.map((b) => [b.relation, b]));
+}
+
+/** The latest-version tables as sorted rows, without the columns that name the loading run. */
+async function coreTables(file: string): Promise<Record<string, string[]>> {
+  const db = await openDatabase(file, { readOnly: true, threads: 1 });
+  try {
+    const out: Record<string, string[]> = {};
+    for (const table of ['cases', 'training_records']) {
+      const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT * EXCLUDE (run_id, load_seq) FROM core.${table}`);
+      out[table] = rows.map((r) => JSON.stringify(r)).sort();
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+describe('incremental builds', () => {
+  it('rebuild only what new files touch, and give the marts of a full rebuild', async () => {
+    const { config } = world;
+    const plans: Record<string, ModelBuild>[] = [];
+    for (const round of rounds) {
+      putInInbox(config, round);
+      const result = await runRefresh({ config });
+      expect(result.published, result.message).toBe(true);
+      expect(result.files.filter((f) => f.status !== 'loaded').map((f) => `${f.name}: ${f.message}`)).toEqual([]);
+      plans.push(byRelation(result.builds));
+    }
+    // The first run builds everything whole; the later ones by keys and by touched years.
+    expect(plans[0]!['mart.cases_monthly']).toMatchObject({ mode: 'full', reason: 'new' });
+    for (const plan of plans.slice(1)) {
+      expect(plan['core.cases']).toMatchObject({ mode: 'keys', reason: 'new_versions' });
+      expect(plan['core.training_records']).toMatchObject({ mode: 'keys' });
+      expect(plan['intermediate.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
+    }
+    // The corrections touch 2024 (a case moved out of it, one into it) and 2025.
+    expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
+    expect(plans[2]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
+    // The December snapshot touches 2025 only.
+    expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
+    expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
+
+    const W = config.warehouseFile;
+    const incremental = await martTables(W, NOT_DATA);
+    const incrementalCore = await coreTables(W);
+    // Both years are reported, and the December snapshot is 2025's S.
+    expect(new Set(incremental.indicator_values!.map((r) => JSON.parse(r).find(([c]: [string]) => c === 'period')[1]))).toEqual(new Set(['2024', '2025']));
+    expect(incremental.units!.some((r) => r.includes('"2025-12-15"'))).toBe(true);
+
+    const db = await openDatabase(W, { readOnly: true, threads: 1 });
+    try {
+      const recorded = await queryJson<{ run_id: string; mode: string; periods: string[] | null }>(
+        db.connection,
+        "SELECT run_id, mode, periods FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
+      );
+      expect(recorded.map((r) => r.mode)).toEqual(['full', 'partitions', 'partitions', 'partitions']);
+      // GET /api/runs shows each published run's plan.
+      const history = await publishedRuns(db.connection, 10);
+      const newest = history[0]!.builds!.find((b) => b.relation === 'mart.indicator_values');
+      expect(newest).toEqual({ relation: 'mart.indicator_values', mode: 'partitions', periods: ['2025'], reason: 'touched' });
+    } finally {
+      db.close();
+    }
+
+    const rebuild = await runRefresh({ config, rebuild: true });
+    expect(rebuild.published, rebuild.message).toBe(true);
+    expect(Object.values(byRelation(rebuild.builds)).every((b) => b.mode === 'full' && b.reason === 'rebuild')).toBe(true);
+    expect(await coreTables(W)).toEqual(incrementalCore);
+    expect(await martTables(W, NOT_DATA)).toEqual(incremental);
+  }, 300_000);
+
+  it('rebuilds a model whose SQL changed whole, and everything that reads it', async () => {
+    const project = loadProject();
+    const changed = {
+      ...project,
+      models: project.models.map((m) => (m.relation === 'intermediate.int_parts_cases' ? { ...m, sql: `${m.sql}\n-- changed` } : m)),
+    };
+    const db = await openDatabase(world.config.warehouseFile, { threads: 1 });
+    try {
+      await db.connection.run("SET VARIABLE run_id = 'no-such-run'");
+      const plan = byRelation(await planBuild(db.connection, changed, { rebuild: false }));
+      expect(plan['intermediate.int_parts_cases']).toMatchObject({ mode: 'full', reason: 'sql_changed' });
+      expect(plan['intermediate.int_office_indicator_parts']).toMatchObject({ mode: 'full', reason: 'upstream_changed' });
+      expect(plan['mart.indicator_values']).toMatchObject({ mode: 'full', reason: 'upstream_changed' });
+      // Untouched by the change, and no new data: nothing to re-insert.
+      expect(plan['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: [] });
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,69 @@
+// The build plan's parts on a small project: the directives it reads, and the runner's
+// partitions mode — only the planned periods change, even for a model that does not narrow
+// early itself (the filter on its output is what keeps it right).
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject, SQL_ROOT } from '../../pipelines/models/project.ts';
+import { prepareWarehouse, runModels } from '../../pipelines/models/runner.ts';
+import { openDatabase, queryRows, type Database } from '../../pipelines/warehouse/duckdb.ts';
+
+function writeProject(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'sqlproj-plan-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+let db: Database | undefined;
+afterEach(() => db?.close());
+
+describe('build plan directives', () => {
+  it('reads @partition_by and @phase build, and refuses them where they make no sense', () => {
+    const project = loadProject(
+      writeProject({
+        'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT 1 AS k',
+        'marts/per_year.sql': '-- @partition_by period\nSELECT 1 AS period',
+      }),
+    );
+    expect(project.models.map((m) => [m.relation, m.phase, m.partitionBy])).toEqual([
+      ['core.latest', 'build', null],
+      ['mart.per_year', 'build', 'period'],
+    ]);
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @phase build\nSELECT 1' }))).toThrow(/incremental models only/);
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @materialized view\n-- @partition_by period\nSELECT 1 AS period' }))).toThrow(
+      /@partition_by/,
+    );
+  });
+});
+
+describe('partitions mode', () => {
+  it('deletes and re-inserts only the planned periods', async () => {
+    const root = writeProject({
+      // Reads every year and never narrows: the runner's filter must keep the other years as they were.
+      'marts/totals.sql': '-- @partition_by period\nSELECT period, sum(v) AS total FROM main.facts GROUP BY period',
+    });
+    // Only the build-scope macros of the real project (the others need its tables).
+    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
+    db = await openDatabase(':memory:');
+    const c = db.connection;
+    await prepareWarehouse(c, project);
+    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2024', 1), ('2025', 2)) t(period, v)");
+    await runModels(c, project, { phase: 'build' });
+    await c.run("INSERT INTO main.facts VALUES ('2024', 10), ('2025', 20), ('2026', 30)");
+    const plan = [{ relation: 'mart.totals', mode: 'partitions' as const, periods: ['2025', '2026'], reason: 'touched' as const }];
+    await runModels(c, project, { phase: 'build', plan });
+    const rows = await queryRows<{ period: string; total: number }>(c, 'SELECT period, total::INTEGER AS total FROM mart.totals ORDER BY period');
+    // 2024 was not planned, so it keeps its old total (a real plan lists every touched year).
+    expect(rows).toEqual([
+      { period: '2024', total: 1 },
+      { period: '2025', total: 22 },
+      { period: '2026', total: 30 },
+    ]);
+    // The variables are reset: a model built after it sees a full build.
+    expect((await queryRows<{ full: boolean }>(c, "SELECT in_build_years('1999') AS full"))[0]!.full).toBe(true);
+  });
+});
