@@ -205,9 +205,9 @@ export async function buildFixtureWarehouse(file: string): Promise<void> {
   const db = await openDatabase(file);
   try {
     await createCore(db.connection, fixtureCoreData());
-    // The marts need no macros; the loader's macros (sql/macros) are its own business.
+    // The core rows are hand-made: no init statements; the macros are the models' (build scope).
     const project = martProject();
-    await prepareWarehouse(db.connection, { ...project, initSql: [], macroSql: [] });
+    await prepareWarehouse(db.connection, { ...project, initSql: [] });
     await runModels(db.connection, project, { phase: 'build' });
     const results = await runDataTests(db.connection, project, { phase: 'build' });
     const failing = results.filter((r) => r.severity === 'error' && r.status !== 'pass');
