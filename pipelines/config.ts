@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_WORKBOOK_LIMITS, type WorkbookLimits } from './read/workbook-limits.ts';
 
 const fileSettingsSchema = z
   .object({
@@ -54,6 +55,13 @@ const fileSettingsSchema = z
     lakeDir: z.string().optional(),
     /** Served over TLS (directly or behind a TLS proxy): session cookies get Secure, responses HSTS. */
     tls: z.boolean().default(false),
+    /** What one workbook may cost (pipelines/read/workbook-limits.ts); each field overrides its default. */
+    workbookLimits: z
+      .object(Object.fromEntries(Object.keys(DEFAULT_WORKBOOK_LIMITS).map((key) => [key, z.number().positive()])) as Record<keyof WorkbookLimits, z.ZodNumber>)
+      .partial()
+      .strict()
+      .transform((given): WorkbookLimits => ({ ...DEFAULT_WORKBOOK_LIMITS, ...given }))
+      .default(DEFAULT_WORKBOOK_LIMITS),
     /** Days the audit log (DATA_DIR/audit) keeps a line; 等保二级 asks for at least six months. */
     auditRetentionDays: z.number().int().min(180, '审计日志至少保留 180 天 / auditRetentionDays must be at least 180').default(180),
     /** Days after which a password must be changed; unset: passwords do not expire. */

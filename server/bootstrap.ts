@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
+import { mkdirPrivate } from '../pipelines/fs/private-files.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zh } from '../dashboards/i18n/zh.ts';
@@ -56,7 +57,7 @@ export async function ensureWarehouse(options: BootstrapOptions): Promise<void> 
   if (existsSync(config.warehouseFile)) return;
   log.info(zh.startup.warehouseMissing(config.warehouseFile));
   await mkdir(config.inboxDir, { recursive: true });
-  await mkdir(path.dirname(config.warehouseFile), { recursive: true });
+  await mkdirPrivate(path.dirname(config.warehouseFile));
   if (!(await hasFiles(config.inboxDir))) {
     log.info(zh.startup.generatingDemo(config.inboxDir));
     await (options.generateDemo ?? generateLishuiDemo)(config.inboxDir);

@@ -1,5 +1,7 @@
 // The server's log: one line per event, with a few fields. Messages name files, counts and
-// errors, never request data or personal data.
+// errors, never request data or personal data; anything ID-shaped that slips into an error's
+// text is masked on the way out (pii/id-mask.ts).
+import { maskIdNumbers } from '../pipelines/pii/id-mask.ts';
 
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -9,7 +11,7 @@ export interface Logger {
 
 function line(level: string, message: string, fields?: Record<string, unknown>): string {
   const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-  return `${new Date().toISOString()} ${level} ${message}${extra}`;
+  return maskIdNumbers(`${new Date().toISOString()} ${level} ${message}${extra}`);
 }
 
 export const consoleLogger: Logger = {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { zh } from '../dashboards/i18n/zh.ts';
 import { AuditLog, auditDirFor } from '../pipelines/audit-log/index.ts';
 import { loadConfig } from '../pipelines/config.ts';
+import { restrictUmask, tightenDataDir } from '../pipelines/fs/private-files.ts';
 import { loadOrCreateSecret } from '../pipelines/pii/person-key.ts';
 import { journalDirFor } from '../pipelines/run/journal.ts';
 import { createApp } from './app.ts';
@@ -21,6 +22,9 @@ import { WarehouseHolder } from './warehouse.ts';
 
 const log = consoleLogger;
 const config = loadConfig();
+// DATA_DIR is the owner's alone: new files start 0600/0700, existing ones are tightened.
+restrictUmask();
+await tightenDataDir(config);
 await ensureWarehouse({ config, log });
 const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, log });
 const assets = await buildClientAssets();

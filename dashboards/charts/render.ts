@@ -4,6 +4,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { html, raw, scriptJson, escapeHtml, type SafeHtml } from '../html.ts';
+import { toXml, xmlText } from './svg-xml.ts';
 import { zh } from '../i18n/zh.ts';
 import { zhConsole } from '../i18n/zh-console.ts';
 import { legendItems, plotOptions, type ChartPayload, type LegendItem } from './kinds.ts';
@@ -27,31 +28,34 @@ const { document } = parseHTML('<!DOCTYPE html><html lang="zh-CN"><body></body><
 
 /** The chart as an <svg> element's markup (no client script needed to show it). */
 export function renderChartSvg(payload: ChartPayload): string {
-  const element = Plot.plot({
+  return (plotElement(payload) as unknown as { outerHTML: string }).outerHTML;
+}
+
+function plotElement(payload: ChartPayload): Element {
+  return Plot.plot({
     ...plotOptions(payload, { interactive: false, width: payload.width }),
     document: document as unknown as Document,
-  });
-  return (element as unknown as { outerHTML: string }).outerHTML;
+  }) as unknown as Element;
 }
 
 /** A standalone SVG file of the chart: title, the chart, its legend; opens in any viewer. */
 export function standaloneSvg(payload: ChartPayload): string {
-  const chart = renderChartSvg(payload);
+  const element = plotElement(payload);
   const width = payload.width;
-  const heightMatch = /<svg[^>]*\bheight="(\d+(?:\.\d+)?)"/.exec(chart);
-  const chartHeight = heightMatch ? Number(heightMatch[1]) : 400;
+  const chartHeight = Number(element.getAttribute('height')) || 400;
   const items = legendItems(payload);
   const titleHeight = 32;
   const legend = layoutLegend(items, width);
   const total = titleHeight + legend.height + chartHeight + 8;
-  const nested = chart.replace(/^<svg/, `<svg x="0" y="${titleHeight + legend.height}"`);
+  // Written as XML (svg-xml.ts): names may hold `<`, `&` or quotes, in text and in attributes.
+  const nested = toXml(element as unknown as Parameters<typeof toXml>[0], ` xmlns="http://www.w3.org/2000/svg" x="0" y="${titleHeight + legend.height}"`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" font-family='${FONT_FAMILY}'>`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="0" y="20" font-size="16" font-weight="bold" fill="#1f2933">${escapeHtml(payload.title)}</text>`,
+    `<text x="0" y="20" font-size="16" font-weight="bold" fill="#1f2933">${xmlText(payload.title)}</text>`,
     `<g transform="translate(0 ${titleHeight})">${legend.markup}</g>`,
-    nested.replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"'),
+    nested,
     '</svg>',
   ].join('\n');
 }
@@ -67,7 +71,7 @@ function layoutLegend(items: LegendItem[], width: number): { markup: string; hei
       x = 0;
       y += 22;
     }
-    parts.push(`<g transform="translate(${x} ${y})">${svgSymbol(item)}<text x="20" y="4" font-size="12" fill="#1f2933">${escapeHtml(item.label)}</text></g>`);
+    parts.push(`<g transform="translate(${x} ${y})">${svgSymbol(item)}<text x="20" y="4" font-size="12" fill="#1f2933">${xmlText(item.label)}</text></g>`);
     x += itemWidth + 12;
   }
   return { markup: parts.join(''), height: y + 16 };

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import type { Config } from '../config.ts';
 import type { RunJournal } from '../run/journal.ts';
+import { maskIdNumbers, maskIdNumbersDeep } from '../pii/id-mask.ts';
 import { runAlerts, type Alert, type StaleExport } from './alerts.ts';
 import { readStaleExports } from './stale.ts';
 import { alertTexts } from './texts.ts';
@@ -56,8 +57,10 @@ export async function raiseRunAlerts(options: RaiseOptions): Promise<RaiseResult
 }
 
 /** Logs alerts and POSTs them to the webhook (if one is configured and there is anything to say). */
-export async function dispatchAlerts(alerts: Alert[], run: RunJournal | null, options: DispatchOptions): Promise<RaiseResult> {
+export async function dispatchAlerts(raised: Alert[], run: RunJournal | null, options: DispatchOptions): Promise<RaiseResult> {
   const { config, log } = options;
+  // Alert texts quote run and file messages: whatever ID-shaped text they hold is masked here.
+  const alerts = maskIdNumbersDeep(raised);
   for (const alert of alerts) {
     const fields = { kind: alert.kind, run_id: alert.run_id, title: alert.title, message: alert.message };
     if (alert.severity === 'error') log.error('ALERT', fields);
@@ -111,5 +114,5 @@ export const stderrAlertLog: AlertLog = {
 
 function writeLine(level: string, message: string, fields?: Record<string, unknown>): void {
   const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-  process.stderr.write(`${new Date().toISOString()} ${level} ${message}${extra}\n`);
+  process.stderr.write(`${maskIdNumbers(`${new Date().toISOString()} ${level} ${message}${extra}`)}\n`);
 }

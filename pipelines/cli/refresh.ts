@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { raiseRunAlerts, stderrAlertLog } from '../alerts/raise.ts';
 import { recordCommandEvent } from '../audit-log/index.ts';
 import { loadConfig } from '../config.ts';
+import { restrictUmask, tightenDataDir } from '../fs/private-files.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { finishedJournal } from '../run/journal.ts';
 import { acquireRefreshLock, RefreshBusyError, type RefreshLock } from '../run/lock.ts';
 import { createProgressPrinter } from '../run/progress.ts';
@@ -59,6 +61,11 @@ async function main(): Promise<number> {
     ...(values.db ? { warehouseFile: path.resolve(base, values.db) } : {}),
   });
 
+  // DATA_DIR is the owner's alone: what DuckDB and this run create starts 0600/0700, and what
+  // is still wider (an older install, a file copied in) is tightened before and after the run.
+  restrictUmask();
+  await tightenDataDir(config);
+
   // SIGTERM / SIGINT: abandon cleanly before the publishing rename, finish archiving after it.
   // A second signal exits at once; the next run removes what is left.
   const stop = new AbortController();
@@ -100,7 +107,9 @@ async function main(): Promise<number> {
   }
   printer.done();
   await guard?.dispose();
-  process.stdout.write(`${formatSummary(result)}\n`);
+  await tightenDataDir(config);
+  // The summary quotes file messages (masked where made); masked again as any log line is.
+  process.stdout.write(`${maskIdNumbers(formatSummary(result))}\n`);
   await auditRefresh(config, {
     action: 'refresh.run',
     target: result.runId,
@@ -184,7 +193,7 @@ async function pauseForTest(point: PausePoint, signal: AbortSignal): Promise<voi
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`刷新出错：${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`刷新出错：${maskIdNumbers(error instanceof Error ? error.message : String(error))}\n`);
     process.exit(1);
   },
 );

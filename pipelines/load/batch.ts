@@ -15,6 +15,7 @@ import { landCsv } from '../read/csv.ts';
 import type { CsvEncoding } from '../read/encoding.ts';
 import { clearStaging, resetLandingTables, type LandingMeta } from '../read/landing.ts';
 import { landWorkbook, type SheetRequest } from '../read/workbook.ts';
+import type { WorkbookLimits } from '../read/workbook-limits.ts';
 import type { Batch, ClassifiedFile } from '../sources/batches.ts';
 import { queryRows, quoteIdent } from '../warehouse/duckdb.ts';
 
@@ -61,6 +62,13 @@ export interface BatchLoadOptions {
    */
   instance?: DuckDBInstance;
   onFileProgress?: (file: ClassifiedFile, progress: { bytesDone?: number; bytesTotal?: number; rows?: number }) => void;
+  /** What one workbook may cost; defaults to DEFAULT_WORKBOOK_LIMITS (read/workbook-limits.ts). */
+  workbookLimits?: WorkbookLimits;
+  /**
+   * Told right before a file is read and right after (run/poison.ts keeps a marker of the files
+   * being read, so that a process killed by a file's reading is traced to that file).
+   */
+  onFileRead?: (file: ClassifiedFile, phase: 'start' | 'end') => void;
 }
 
 /** Bytes of export files loaded together by default: enough rows to fill both cores, few enough to keep memory low. */
@@ -159,11 +167,14 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
   let failed = false;
   const worker = async (readWith: DuckDBConnection) => {
     for (let file = queue.shift(); file && !failed; file = queue.shift()) {
+      options.onFileRead?.(file, 'start');
       try {
         results.set(file, await readFile(readWith, file, loadSeqs.get(file)!, options));
       } catch (error) {
         failed = true;
         throw error;
+      } finally {
+        options.onFileRead?.(file, 'end');
       }
     }
   };
@@ -202,6 +213,7 @@ async function readFile(connection: DuckDBConnection, file: ClassifiedFile, load
       requests,
       meta,
       onRows: (_sheet, rows) => options.onFileProgress?.(file, { rows }),
+      ...(options.workbookLimits ? { limits: options.workbookLimits } : {}),
     });
     const rowsRead = sheets.reduce((sum, s) => sum + s.rowsRead, 0);
     return { ...base, status: 'loaded', rowsRead, readSeconds: seconds(started), jsSeconds: seconds(started) };

@@ -9,7 +9,8 @@
 // warehouse records the file's name in `audit.publication`, so the published W names its own
 // analyst copy and a rollback brings the matching one back.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { mkdirPrivate } from '../fs/private-files.ts';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { headerDocs, loadProject, parseHeader, references, type ColumnDoc, type Model, type Project } from '../models/project.ts';
@@ -67,7 +68,7 @@ export function analystFileFor(warehouseFile: string, runId: string): string {
  * that warehouse's `audit.publication`.
  */
 export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string, options: { project?: Project } = {}): Promise<void> {
-  await mkdir(path.dirname(analystPath), { recursive: true });
+  await mkdirPrivate(path.dirname(analystPath));
   await rm(analystPath, { force: true });
   await rm(`${analystPath}.wal`, { force: true });
   const existing = new Set(

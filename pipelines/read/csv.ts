@@ -9,6 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableSpec } from '../contract/exports.ts';
 import { FileRejection, fileMessages } from '../contract/file-rejections.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 import { prepareCsv, type CsvEncoding } from './encoding.ts';
 import { readFirstRecord } from './first-record.ts';
@@ -101,5 +102,5 @@ WHERE record_number > 1 AND (
  */
 function duckdbCsvDetail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').replace(/\d{15,}[\dXx]*/g, '***').trim().slice(0, 200);
+  return maskIdNumbers((message.split('\n')[0] ?? '').trim()).slice(0, 200);
 }

@@ -8,9 +8,11 @@ import { dateValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/n
 import ExcelJS from 'exceljs';
 import type { TableSpec } from '../contract/exports.ts';
 import { FileRejection, fileMessages } from '../contract/file-rejections.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 import { cellText, isEmptyText } from './cell-text.ts';
 import { headerKey, matchHeaders, namesRequiredColumns, type HeaderMapping } from './headers.ts';
 import type { LandingMeta } from './landing.ts';
+import { checkWorkbookDirectory, DEFAULT_WORKBOOK_LIMITS, WorkbookBudget, type WorkbookLimits } from './workbook-limits.ts';
 
 export interface SheetRequest {
   table: TableSpec;
@@ -32,6 +34,8 @@ export interface WorkbookReadOptions {
   meta: LandingMeta;
   /** Called every few thousand rows, for progress displays. */
   onRows?: (sheet: string, rows: number) => void;
+  /** What the workbook may cost (workbook-limits.ts); defaults to DEFAULT_WORKBOOK_LIMITS. */
+  limits?: WorkbookLimits;
 }
 
 const HEADER_SEARCH_ROWS = 10;
@@ -40,14 +44,18 @@ const PROGRESS_EVERY = 5000;
 // exceljs's streaming classes, as far as this module uses them (its typings leave them out).
 interface StreamWorkbook extends AsyncIterable<StreamWorksheet> {
   model?: { sheets?: { id: number; name: string; rId: string }[] };
+  sharedStrings?: unknown[];
+  stream?: { destroy(): void };
+  _parseRels(entry: ZipEntry): Promise<void>;
+  _parseStyles(entry: ZipEntry): Promise<void>;
   workbookRels?: { Id: string; Target: string }[];
   properties?: { model?: { date1904?: boolean } };
   _parseWorkbook(entry: ZipEntry): Promise<void>;
   _parseSharedStrings(entry: ZipEntry): AsyncGenerator<unknown>;
   _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
 }
-interface ZipEntry {
-  setEncoding(encoding: BufferEncoding): void;
+interface ZipEntry extends NodeJS.ReadableStream {
+  path: string;
 }
 interface StreamWorksheet extends AsyncIterable<StreamRow> {
   id: number | string;
@@ -59,6 +67,9 @@ interface StreamRow {
 }
 
 export async function landWorkbook(connection: DuckDBConnection, options: WorkbookReadOptions): Promise<SheetResult[]> {
+  // Limits first, from the zip directory alone: nothing is inflated before they pass.
+  const limits = options.limits ?? DEFAULT_WORKBOOK_LIMITS;
+  const budget = new WorkbookBudget(limits, await checkWorkbookDirectory(options.file, limits));
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(options.file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -66,7 +77,7 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as StreamWorkbook;
-  decodeAcrossChunks(reader);
+  decodeAcrossChunks(reader, budget);
   const results: SheetResult[] = [];
   const pending = new Set(options.requests);
   try {
@@ -76,11 +87,14 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
       if (!request || name === undefined) continue;
       pending.delete(request);
       const date1904 = Boolean(reader.properties?.model?.date1904);
-      results.push(await landSheet(connection, worksheet, { ...options, table: request.table, sheet: name, date1904 }));
+      results.push(await landSheet(connection, worksheet, { ...options, table: request.table, sheet: name, date1904, budget }));
     }
   } catch (error) {
     if (error instanceof FileRejection) throw error;
     throw new FileRejection('unreadable_file', fileMessages.unreadableWorkbook(errorDetail(error)));
+  } finally {
+    // A workbook given up halfway (a limit, a bad part) must not keep its file open.
+    reader.stream?.destroy();
   }
   // A file with no workbook part at all (plain text, another zip) is no workbook, not one without sheets.
   if (!reader.model) throw new FileRejection('unreadable_file', fileMessages.unreadableWorkbook('文件中没有工作簿结构'));
@@ -95,22 +109,35 @@ export async function landWorkbook(connection: DuckDBConnection, options: Workbo
  * exceljs 4.4 turns each compressed chunk of a part into text on its own, so a character split
  * between two chunks comes out as U+FFFD (exceljs issues #2084, #2316, unfixed). Its parser
  * takes text as well as bytes: hand it text decoded with a decoder that carries a split
- * character over to the next chunk. Overrides three private methods of this one reader.
+ * character over to the next chunk. The same overrides (of private methods of this one reader)
+ * count every part exceljs inflates against the workbook's budget (workbook-limits.ts), and the
+ * shared strings as they are cached.
  */
-function decodeAcrossChunks(reader: StreamWorkbook): void {
+function decodeAcrossChunks(reader: StreamWorkbook, budget: WorkbookBudget): void {
+  const parseRels = reader._parseRels;
+  const parseStyles = reader._parseStyles;
   const parseWorkbook = reader._parseWorkbook;
   const parseSharedStrings = reader._parseSharedStrings;
   const parseWorksheet = reader._parseWorksheet;
+  const counted = (entry: ZipEntry, after?: () => void) => entry.pipe(budget.counter(entry.path, after)) as unknown as ZipEntry;
+  reader._parseRels = function (entry) {
+    return parseRels.call(this, counted(entry));
+  };
+  reader._parseStyles = function (entry) {
+    return parseStyles.call(this, counted(entry));
+  };
   reader._parseWorkbook = function (entry) {
-    entry.setEncoding('utf8');
-    return parseWorkbook.call(this, entry);
+    const text = counted(entry);
+    text.setEncoding('utf8');
+    return parseWorkbook.call(this, text);
   };
   reader._parseSharedStrings = function (entry) {
-    entry.setEncoding('utf8');
-    return parseSharedStrings.call(this, entry);
+    const text = counted(entry, () => budget.sharedStrings(reader.sharedStrings?.length ?? 0));
+    text.setEncoding('utf8');
+    return parseSharedStrings.call(this, text);
   };
   reader._parseWorksheet = function (iterator, sheetNo) {
-    return parseWorksheet.call(this, decodedText(iterator), sheetNo);
+    return parseWorksheet.call(this, decodedText(budget.counted(`xl/worksheets/sheet${sheetNo}.xml`, iterator)), sheetNo);
   };
 }
 
@@ -148,6 +175,7 @@ interface SheetOptions extends WorkbookReadOptions {
   table: TableSpec;
   sheet: string;
   date1904: boolean;
+  budget: WorkbookBudget;
 }
 
 async function landSheet(connection: DuckDBConnection, worksheet: StreamWorksheet, options: SheetOptions): Promise<SheetResult> {
@@ -157,6 +185,7 @@ async function landSheet(connection: DuckDBConnection, worksheet: StreamWorkshee
   let headerRow = 0;
   let rowsRead = 0;
   let lastRow = 0;
+  let rowsSeen = 0;
   const appender = await connection.createAppender(table.landingTable, 'main', 'staging');
   const exportDate = dateValue(Date.parse(`${options.meta.exportDate}T00:00:00Z`) / 86_400_000);
   // Per contract column: its 1-based cell index in the sheet (undefined when absent) and whether it holds dates.
@@ -167,6 +196,7 @@ async function landSheet(connection: DuckDBConnection, worksheet: StreamWorkshee
       const rowNumber = Number.isFinite(row.number) ? row.number : lastRow + 1;
       lastRow = rowNumber;
       const values = row.values;
+      options.budget.row(sheet, ++rowsSeen, values.length);
       if (!header) {
         const cells = textCells(values, options.date1904);
         if (cells.every(isEmptyText)) continue;
@@ -237,5 +267,5 @@ function appendRow(
 
 function errorDetail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').slice(0, 200);
+  return maskIdNumbers(message.split('\n')[0] ?? '').slice(0, 200);
 }

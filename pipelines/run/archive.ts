@@ -7,7 +7,8 @@
 // alone says in which order files were loaded: `npm run refresh -- --rebuild` replays it run by
 // run (rebuild.ts), which reproduces load_seq order — of two exports of the same date, the one
 // loaded later wins.
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../fs/private-files.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { sha256File } from '../sources/inbox.ts';
@@ -50,7 +51,7 @@ export async function archiveFile(source: string, archiveDir: string, relative: 
     relative = path.posix.join(path.posix.dirname(relative), `${fileId}${path.posix.basename(relative).slice(12)}`);
     target = path.join(archiveDir, relative);
   }
-  await mkdir(path.dirname(target), { recursive: true });
+  await mkdirPrivate(path.dirname(target));
   try {
     await rename(source, target);
   } catch (error) {
@@ -58,6 +59,8 @@ export async function archiveFile(source: string, archiveDir: string, relative: 
     await copyFile(source, target);
     await rm(source);
   }
+  // The archive holds full ID numbers by design: owner-only, whatever mode the delivery had.
+  await chmod(target, PRIVATE_FILE_MODE);
   return relative;
 }
 

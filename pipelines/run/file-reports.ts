@@ -3,6 +3,7 @@
 import type { FileLoadResult } from '../load/batch.ts';
 import type { SetAside } from '../sources/batches.ts';
 import type { FileReport, RefreshResult, RunStatus } from './vocabulary.ts';
+import { POISON_REASON } from './poison.ts';
 
 /** A file the plan set aside before reading: unknown, already loaded, or in a broken pair. */
 export function setAsideReport(aside: SetAside): FileReport {
@@ -61,7 +62,8 @@ export function totals(files: readonly FileReport[]): Pick<RefreshResult, 'rowsL
 
 /** `partial` when something sent was not loaded: a rejected row or file, or a failed download. */
 export function runStatus(result: RefreshResult): RunStatus {
-  const rejected = result.rowsRejected > 0 || result.files.some((f) => f.status === 'rejected');
+  // a poison file (poison.ts) is skipped, yet what was delivered was not loaded: partial
+  const rejected = result.rowsRejected > 0 || result.files.some((f) => f.status === 'rejected' || f.reasonCode === POISON_REASON);
   const pullFailed = result.pulls.some((p) => p.status === 'failed' || p.status === 'conflict');
   return rejected || pullFailed ? 'partial' : 'success';
 }
@@ -71,6 +73,8 @@ export function attentionMessage(result: RefreshResult): string | undefined {
   const parts: string[] = [];
   const rejectedFiles = result.files.filter((f) => f.status === 'rejected').length;
   if (rejectedFiles > 0) parts.push(`${rejectedFiles} 个文件整体未加载`);
+  const poisoned = result.files.filter((f) => f.reasonCode === POISON_REASON).length;
+  if (poisoned > 0) parts.push(`${poisoned} 个文件曾使刷新中断，已跳过`);
   if (result.rowsRejected > 0) parts.push(`${result.rowsRejected} 行被拒收`);
   const pulls = result.pulls.filter((p) => p.status === 'failed' || p.status === 'conflict');
   if (pulls.length > 0) parts.push(`${pulls.length} 个下载地址未取到文件`);

@@ -9,7 +9,8 @@
 // Linux (the open descriptor keeps the inode until it is closed).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../fs/private-files.ts';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { analystDirFor } from '../publish/analyst.ts';
@@ -80,7 +81,7 @@ export async function readPublishedRunId(file: string): Promise<string | undefin
 export async function keepInHistory(warehouseFile: string, runId: string): Promise<'linked' | 'copied' | 'present'> {
   const target = historyFileFor(warehouseFile, runId);
   if (existsSync(target)) return 'present';
-  await mkdir(historyDirFor(warehouseFile), { recursive: true });
+  await mkdirPrivate(historyDirFor(warehouseFile));
   return placeFile(warehouseFile, target);
 }
 
@@ -111,6 +112,7 @@ async function placeFile(source: string, target: string): Promise<'linked' | 'co
   const partial = `${target}.partial-${randomBytes(4).toString('hex')}`;
   try {
     await copyFile(source, partial);
+    await chmod(partial, PRIVATE_FILE_MODE);
     await rename(partial, target);
   } finally {
     await rm(partial, { force: true });

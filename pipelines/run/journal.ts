@@ -13,7 +13,7 @@
 // (temp file + rename), and never throw: a journal that cannot be written must not fail a run.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataTestResult } from '../models/runner.ts';
@@ -187,8 +187,11 @@ export async function writeRunJournal(dir: string, journal: RunJournal, onError:
   const file = path.join(dir, `${journal.run_id}.json`);
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(temp, `${JSON.stringify(journal, null, 1)}\n`, { mode: 0o640 });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Owner-only (fs/private-files.ts): journals name files and counts, nothing personal, but
+    // DATA_DIR is the owner's alone.
+    await writeFile(temp, `${JSON.stringify(journal, null, 1)}\n`, { mode: 0o600 });
+    await chmod(temp, 0o600);
     await rename(temp, file);
     return true;
   } catch (error) {

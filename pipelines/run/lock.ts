@@ -144,6 +144,6 @@ function unknownHolder(): LockInfo {
 async function writeInfoFile(file: string, payload: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, payload, { mode: 0o644 });
+  await writeFile(temp, payload, { mode: 0o600 }); // DATA_DIR is owner-only (fs/private-files.ts)
   await rename(temp, file);
 }

@@ -37,6 +37,7 @@ import { attentionMessage, loadedReport, runStatus, setAsideReport, totals } fro
 import { keepInHistory, publishedRunIdOf, pruneHistory, readPublishedRunId, removeLeftovers } from './history.ts';
 import { finishedJournal, journalDirFor, startedJournal, writeRunJournal } from './journal.ts';
 import { acquireRefreshLock } from './lock.ts';
+import { startPoisonGuard, type PoisonGuard } from './poison.ts';
 import { archiveRounds } from './rebuild.ts';
 import { StageClock } from './stages.ts';
 import {
@@ -199,12 +200,19 @@ async function runLocked(run: Run): Promise<RefreshResult> {
     if (!result.published) run.db?.connection.interrupt();
   };
   signal?.addEventListener('abort', onAbort);
+  let poison: PoisonGuard | undefined;
   try {
     await pause(run, 'locked');
     stopIfAsked(run);
+    // Poison files (poison.ts): what dead runs left is settled first; files that killed a run are set aside.
+    poison = await startPoisonGuard(run.config.dataDir, run.runId);
     const prepared = await prepare(run);
-    const rounds = await listSources(run);
-    const loaded = await readAndValidate(run, rounds, prepared);
+    const listed = poison.setAside(await listSources(run));
+    for (const report of listed.reports) {
+      result.files.push(report);
+      run.emit({ type: 'file-end', report });
+    }
+    const loaded = await readAndValidate(run, listed.rounds, prepared, poison);
     await build(run, prepared, loaded);
     await test(run, prepared, loaded);
     settleReports(run, loaded, prepared);
@@ -221,6 +229,7 @@ async function runLocked(run: Run): Promise<RefreshResult> {
       result.message = maskIdLike(error instanceof Error ? error.message : String(error));
     }
   } finally {
+    poison?.clear();
     signal?.removeEventListener('abort', onAbort);
     await cleanUp(run);
   }
@@ -279,7 +288,7 @@ async function listSources(run: Run): Promise<SourceFile[][]> {
 }
 
 /** read + validate: every batch of every round into the build warehouse, a report per file. */
-async function readAndValidate(run: Run, rounds: SourceFile[][], prepared: Prepared): Promise<Loaded> {
+async function readAndValidate(run: Run, rounds: SourceFile[][], prepared: Prepared, poison: PoisonGuard): Promise<Loaded> {
   const { result, stages, emit } = run;
   const connection = run.db!.connection;
   const { loadedBy } = prepared;
@@ -307,6 +316,8 @@ async function readAndValidate(run: Run, rounds: SourceFile[][], prepared: Prepa
         tmpDir: run.tmpDir,
         nextLoadSeq: () => ++loadSeq,
         onFileProgress: (file, progress) => emit({ type: 'file-progress', file: file.name, ...progress }),
+        onFileRead: poison.onFileRead,
+        workbookLimits: run.config.workbookLimits,
       });
       stages.add('read', batch.readSeconds);
       stages.add('validate', batch.validateSeconds);

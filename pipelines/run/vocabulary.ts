@@ -8,6 +8,7 @@ import type { DataTestResult, ModelTiming } from '../models/runner.ts';
 import type { ClassifiedName } from '../contract/exports.ts';
 import type { PullResult } from '../sources/http.ts';
 import type { StageEvent, StageName } from './stages.ts';
+import { maskIdNumbers } from '../pii/id-mask.ts';
 
 /** What started a run: `npm run refresh`, the server's schedule, POST /api/refresh, `--rebuild`. */
 export const RUN_TRIGGERS = ['cli', 'schedule', 'api', 'rebuild'] as const;
@@ -113,8 +114,9 @@ export function newRunId(at: Date): string {
 
 /**
  * An error from SQL may quote a value it could not convert; anything shaped like an ID number
- * (15 to 18 digits, maybe ending in X) is masked before the message is shown or kept.
+ * (pii/id-mask.ts: several in a text, letters around, spaces or dashes) is masked before the
+ * message is shown or kept.
  */
 export function maskIdLike(text: string): string {
-  return text.replace(/\d{14,17}[\dXx]/g, (id) => `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`);
+  return maskIdNumbers(text); // pii/id-mask.ts: the one definition, shared with the SQL macro
 }

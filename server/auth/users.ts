@@ -362,7 +362,7 @@ export class UserStore {
 
 /** Temp file, fsync, rename; mode 0600. */
 async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 }); // DATA_DIR is owner-only (fs/private-files.ts)
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {

@@ -163,6 +163,8 @@ export function consoleRouter(options: ConsoleRouterOptions): express.Router {
       failure = error instanceof ConsoleError ? error : undefined;
       fail(res, error);
     } finally {
+      // for the request's audit line (server/http/request-audit.ts), written when the response closes
+      res.locals.consoleRows = outcome?.rowCount ?? null;
       report(options, {
         user: request.userName,
         sql: request.sql,

@@ -86,7 +86,7 @@ export function requestAudit(audit: AuditLog, onError?: (error: unknown) => void
             ...base,
             action: 'console.query',
             target: typeof (req.body as { sql?: unknown } | undefined)?.sql === 'string' ? ((req.body as { sql: string }).sql) : '',
-            rows,
+            rows: typeof res.locals.consoleRows === 'number' ? res.locals.consoleRows : rows,
             detail: { status: res.statusCode, format: format ?? (accept.includes('arrow') ? 'arrow' : 'json'), ...(exported ? { truncatedAt: String(exported) } : {}) },
           })
         : audit.append({

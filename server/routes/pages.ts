@@ -45,7 +45,7 @@ export function registerPages(router: Router, app: AppContext): void {
         await sendChart(req, res, rendered.charts.get(chart));
         return;
       }
-      res.type('html').set('Cache-Control', 'no-cache').send(rendered.html);
+      res.type('html').set('Cache-Control', 'private, no-store').send(rendered.html); // scoped to the user: never kept by a shared cache or the browser
     });
   }
 }

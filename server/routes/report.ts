@@ -24,7 +24,7 @@ async function reportHtml(app: AppContext, req: Request, forPdf: boolean): Promi
 
 export function registerReport(router: Router, app: AppContext): void {
   router.get('/report', async (req, res) => {
-    res.type('html').set('Cache-Control', 'no-cache').send(await reportHtml(app, req, false));
+    res.type('html').set('Cache-Control', 'private, no-store').send(await reportHtml(app, req, false)); // scoped, like the pages
   });
   router.get('/report.pdf', async (req, res) => {
     const html = await reportHtml(app, req, true);

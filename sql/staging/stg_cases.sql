@@ -140,7 +140,8 @@ SELECT
     received_date,
     closed_date,
     status,
-    coalesce(mediation_outcome, outcome_text) AS outcome,
+    -- free text reaches the marts and the analyst console: an ID number typed into it is masked
+    coalesce(mediation_outcome, scrub_id_numbers(outcome_text)) AS outcome,
     amount_number::DOUBLE AS amount,
     try_cast(parties_number AS INTEGER) AS parties,
     checked_snapshot,

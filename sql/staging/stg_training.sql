@@ -109,7 +109,8 @@ SELECT
     file_id, file_name, sheet, row_number, export_date, load_seq,
     record_id,
     person_key,
-    course,
+    -- free text reaches the marts and the analyst console: an ID number typed into it is masked
+    scrub_id_numbers(course) AS course,
     start_date,
     end_date,
     hours_number::DOUBLE AS hours,

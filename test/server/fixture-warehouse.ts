@@ -205,7 +205,7 @@ export async function buildFixtureWarehouse(file: string): Promise<void> {
   const db = await openDatabase(file);
   try {
     await createCore(db.connection, fixtureCoreData());
-    // The core rows are hand-made: no init statements; the macros are the models' (build scope).
+    // The macros too: the latest-version models (core.cases …) read the build scope's macros.
     const project = martProject();
     await prepareWarehouse(db.connection, { ...project, initSql: [] });
     await runModels(db.connection, project, { phase: 'build' });

@@ -231,7 +231,7 @@ describe('ID numbers', () => {
       [null, null],
     ]);
     await table('scrub_id_numbers(s)', [
-      ['身份证330102199001011234错填', '身份证330102*********1234错填'],
+      ['身份证330102199001011234错填', '身份证330102********1234错填'], // masked as mask_id masks (test/harden/id-mask.test.ts has every form)
       ['SFAJ2024000235', 'SFAJ2024000235'],
       ['12,000.50', '12,000.50'],
     ]);
