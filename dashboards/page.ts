@@ -1,7 +1,7 @@
 // What a page module is and what it gets: the request's filters (year and county, from the URL
 // so links can be shared), its scope, the warehouse session, and helpers for links and charts.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Scope } from '../server/scope.ts';
+import type { Scope } from './queries/scope.ts';
 import type { SafeHtml } from './html.ts';
 import { chartFigure, type ChartSpec } from './charts/render.ts';
 import type { CatalogEntry, Db } from './queries/marts.ts';

@@ -17,6 +17,11 @@ export function statusOf(value: number | null | undefined, target: number | null
   return 'red';
 }
 
+/** The legend of the three statuses, with the amber band as it is (in percentage points). */
+export function statusLegend(): string {
+  return zh.status.legend(`${Math.round(AMBER_BAND * 100)} ${zh.units.pp}`);
+}
+
 export function statusLabel(status: Status): { label: string; icon: string } {
   return zh.status[status];
 }

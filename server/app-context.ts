@@ -5,7 +5,6 @@ import type { ClientAssets } from './assets.ts';
 import type { GenerationCache } from './cache.ts';
 import type { Logger } from './log.ts';
 import type { PdfRenderer } from './pdf.ts';
-import type { ValidateSettings } from './routes/validate.ts';
 import type { WarehouseHolder } from './warehouse.ts';
 import type { EditionReader } from '../pipelines/editions/store.ts';
 
@@ -34,6 +33,14 @@ export interface AppContext {
   submissionDeadlineDay: number;
   /** POST /api/validate (预检). */
   validate: ValidateSettings;
+}
+
+/** POST /api/validate's settings (defined here, where every route's context is, so that the
+ * route module and the context do not import each other). */
+export interface ValidateSettings {
+  /** The HMAC secret of person keys; when the warehouse has none yet, a throwaway one. */
+  secret: () => Buffer;
+  maxBytes: number;
 }
 
 /** A module that adds its routes to the app (pages, APIs; later auth, console, runs, refresh). */

@@ -1,6 +1,6 @@
 // The Express app. Order of the layers:
 //   security headers → open routes (health, assets) → authenticate (the auth slot: sets
-//   req.scope) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
+//   req.scope or refuses; required, so an app without it cannot be made) → route modules (APIs, report, pages, and whatever later issues add) → 404 →
 //   errors as { error: { code, message } } (JSON) or a Chinese error page (HTML), never a stack.
 import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -25,7 +25,6 @@ import { registerRejectsApi } from './routes/rejects.ts';
 import { registerReport } from './routes/report.ts';
 import { registerRunsApi } from './routes/runs.ts';
 import { DEFAULT_VALIDATE_MAX_BYTES, registerValidateApi, type ValidateSettings } from './routes/validate.ts';
-import { CITY_WIDE_ADMIN } from './scope.ts';
 import { WarehouseUnavailableError, type WarehouseHolder } from './warehouse.ts';
 
 export interface AppOptions {
@@ -40,9 +39,9 @@ export interface AppOptions {
   runJournalDir?: string;
   /**
    * The auth slot: runs before every route but the open ones (health, assets) and sets
-   * `req.scope` (or refuses). Default: every request is a city-wide admin.
+   * `req.scope` (or refuses). Required: there is no default reader (`npm start` passes server/auth).
    */
-  authenticate?: RequestHandler;
+  authenticate: RequestHandler;
   /** DATA_DIR/editions and the issuing office: the monthly editions (issue 13); off when unset. */
   editions?: { dir: string; issuingOffice?: string };
   /** The app's clock: submission freshness, partial months, editions taken by POST (default: the machine's). */
@@ -55,13 +54,9 @@ export interface AppOptions {
   routes?: RouteModule[];
 }
 
-/** Until server/auth is wired in: everyone is a city-wide admin. */
-const everyoneIsCityAdmin: RequestHandler = (req, _res, next) => {
-  req.scope = CITY_WIDE_ADMIN;
-  next();
-};
-
 export function createApp(options: AppOptions): express.Express {
+  // Fail closed for callers the type system does not reach (plain JS, `as` casts).
+  if (typeof options.authenticate !== 'function') throw new Error('createApp: an authenticate step is required (no request may go unauthenticated)');
   const context: AppContext = {
     warehouse: options.warehouse,
     cache: new GenerationCache(),
@@ -85,7 +80,7 @@ export function createApp(options: AppOptions): express.Express {
   registerAssets(open, context);
   app.use(open);
 
-  app.use(options.authenticate ?? everyoneIsCityAdmin);
+  app.use(options.authenticate);
 
   const routes = Router();
   const modules: RouteModule[] = [registerIndicatorsApi, registerEditionsApi, registerRejectsApi, registerValidateApi, registerRunsApi, registerDictionaryApi, ...(options.routes ?? []), registerReport, registerPages];

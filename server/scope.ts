@@ -1,15 +1,8 @@
-// What a request may see. Authentication (server/auth, issue 5) sets `req.scope`; until it is
-// wired in, the app's default authenticate step gives every request the city-wide admin scope.
-// Every query that returns county-level data filters on `countyCode` when it is not null, and
-// city totals stay visible (interfaces.md).
+// The scope of a request (dashboards/queries/scope.ts): the authenticate step that createApp
+// requires (server/auth in `npm start`) sets `req.scope` before any route runs, and every route
+// that reads county-level data takes it from here.
 import type { Request } from 'express';
-
-export type Role = 'viewer' | 'analyst' | 'admin';
-
-export interface Scope {
-  role: Role;
-  countyCode: string | null;
-}
+import type { Scope } from '../dashboards/queries/scope.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -20,9 +13,6 @@ declare global {
     }
   }
 }
-
-/** The scope of a request whose authentication has not been wired in yet. */
-export const CITY_WIDE_ADMIN: Scope = Object.freeze({ role: 'admin', countyCode: null });
 
 /** The request's scope; fails closed (500) when no authenticate step set one. */
 export function scopeOf(req: Request): Scope {

@@ -1,5 +1,6 @@
 // 指标说明 /indicators — the indicator catalog: per task of the plan, each indicator's
 // definition, numerator and denominator, target and the clause of the plan it measures.
+import { SEED_PLAN_TASKS } from '../../pipelines/contract/seeds.ts';
 import { html } from '../html.ts';
 import { zh } from '../i18n/zh.ts';
 import { formatIndicator, formatPercent } from '../format.ts';
@@ -8,8 +9,8 @@ import { dataAttributes, indicatorData } from '../components.ts';
 import { pageHref, type Page, type PageContext } from '../page.ts';
 import { indicatorValues, type CatalogEntry, type IndicatorValue } from '../queries/marts.ts';
 
-/** The plan's eight tasks, in the plan's order. */
-const TASKS = ['党的建设', '管理体制', '职能定位', '工作机制', '人员力量', '队伍能力', '数智水平', '基础保障'];
+/** The plan's eight tasks, in the plan's order (sql/seeds/plan_tasks.csv). */
+const TASKS = SEED_PLAN_TASKS;
 
 /** The city's value in the chosen year: what the year picker changes on this page. */
 function cityValue(c: CatalogEntry, row: IndicatorValue | undefined, year: string) {

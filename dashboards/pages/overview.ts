@@ -15,6 +15,7 @@ import { zh } from '../i18n/zh.ts';
 import { zhDisplay } from '../i18n/zh-display.ts';
 import { figure, pageHref, type Page, type PageContext } from '../page.ts';
 import { figures } from '../queries/frozen.ts';
+import { statusLegend } from '../status.ts';
 
 
 export const overviewPage: Page = {
@@ -141,7 +142,7 @@ export const overviewPage: Page = {
     const body = html`
       <p class="lead">${zh.overview.heading(year)}</p>
       ${section('tiles', zh.overview.tilesHeading, html`<div class="tiles">${targeted.map((t) => indicatorTile(t, city(t.indicator_id, year), city(t.indicator_id, previousYear)))}</div>
-        <p class="status-legend">${zh.status.legend('10 ' + zh.units.pp)}</p>`)}
+        <p class="status-legend">${statusLegend()}</p>`)}
       <div class="grid-2">
         <section class="panel" aria-labelledby="index-heading">
           <h2 id="index-heading">${zh.overview.indexHeading}</h2>

@@ -17,7 +17,7 @@ import { indicatorTable, indicatorTile, statusCell } from '../indicator-views.ts
 import { FAVICON } from '../layout.ts';
 import { countyName, pageHref, type PageContext } from '../page.ts';
 import { casesMonthly, indicatorValues, planCategories, trainingPeople, units } from '../queries/marts.ts';
-import { statusOf, type Status } from '../status.ts';
+import { statusLegend, statusOf, type Status } from '../status.ts';
 
 /** The report's pages: the PDF has exactly this many when each fits its sheet. */
 export const REPORT_PAGES = 4;
@@ -97,7 +97,7 @@ export async function renderReport(ctx: PageContext, options: ReportOptions): Pr
     <div class="tiles report-tiles">${targeted.map((t) =>
       indicatorTile(t, unitRows.find((r) => r.indicator_id === t.indicator_id), previousRows.find((r) => r.indicator_id === t.indicator_id)),
     )}</div>
-    <p class="status-legend">${zh.status.legend('10 ' + zh.units.pp)}</p>
+    <p class="status-legend">${statusLegend()}</p>
   </section>`;
 
   // 2 ranking: counties (city report) or offices (county report)

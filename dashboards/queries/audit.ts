@@ -1,10 +1,12 @@
-// Reads of the run history (audit.*), which the Kysely mart schema does not describe: the SQL
-// lives in ./sql/*.sql and takes named parameters.
+// Reads of the audit tables (files of a run, rejected rows, reason messages), which the Kysely
+// mart schema does not describe: the SQL lives in ./sql/*.sql and takes named parameters. The
+// runs themselves are read by ./runs.ts.
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryJson } from '../../pipelines/warehouse/duckdb.ts';
+import { publishedRunRows, type PublishedRunRow } from './runs.ts';
 
-const SQL_NAMES = ['recent_runs', 'run_files', 'reason_messages'] as const;
+const SQL_NAMES = ['run_files', 'reason_messages'] as const;
 type SqlName = (typeof SQL_NAMES)[number];
 
 const SQL: Record<SqlName, string> = Object.fromEntries(
@@ -13,33 +15,11 @@ const SQL: Record<SqlName, string> = Object.fromEntries(
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export interface RunRow {
-  run_id: string;
-  trigger: string;
-  started_at: string;
-  finished_at: string | null;
-  seconds: number | null;
-  status: string;
-  files_loaded: number | null;
-  rows_loaded: number | null;
-  rows_rejected: number | null;
-  message: string | null;
-}
+export type RunRow = PublishedRunRow;
 
-export async function recentRuns(connection: DuckDBConnection, limit = 20): Promise<RunRow[]> {
-  const rows = await queryJson<Record<string, unknown>>(connection, SQL.recent_runs, { limit });
-  return rows.map((r) => ({
-    run_id: String(r.run_id),
-    trigger: String(r.trigger),
-    started_at: String(r.started_at),
-    finished_at: (r.finished_at as string | null) ?? null,
-    seconds: toNumber(r.seconds),
-    status: String(r.status),
-    files_loaded: toNumber(r.files_loaded),
-    rows_loaded: toNumber(r.rows_loaded),
-    rows_rejected: toNumber(r.rows_rejected),
-    message: (r.message as string | null) ?? null,
-  }));
+/** The newest published runs (audit.runs has one reader: publishedRunRows of ./runs.ts). */
+export function recentRuns(connection: DuckDBConnection, limit = 20): Promise<RunRow[]> {
+  return publishedRunRows(connection, limit);
 }
 
 export interface FileRow {

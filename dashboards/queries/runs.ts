@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { journalStamp, readRunJournals, type JournalFile, type JournalTest, type RunJournal, type SkippedTicks, type TestSummary } from '../../pipelines/run/journal.ts';
-import type { RunOutcome } from '../../pipelines/run/vocabulary.ts';
+import type { RunOutcome, RunStatus } from '../../pipelines/run/vocabulary.ts';
 import { queryJson } from '../../pipelines/warehouse/duckdb.ts';
 
 const SQL_NAMES = ['run_history', 'run_history_files', 'run_history_tests', 'run_history_builds'] as const;
@@ -70,9 +70,47 @@ export function sumByReason(items: readonly { rejected_by_reason: Record<string,
   return out;
 }
 
+/** A published run as audit.runs holds it (run_history.sql), without its files and tests. */
+export interface PublishedRunRow {
+  run_id: string;
+  trigger: string;
+  started_at: string;
+  finished_at: string | null;
+  seconds: number | null;
+  status: RunStatus;
+  /** Seconds per stage, in run order. */
+  stages: Record<string, number> | null;
+  files_loaded: number;
+  rows_loaded: number;
+  rows_rejected: number;
+  message: string | null;
+}
+
+/** The newest `limit` runs of audit.runs, newest first: the one reader of that table. */
+export async function publishedRunRows(connection: DuckDBConnection, limit: number): Promise<PublishedRunRow[]> {
+  const rows = await queryJson<Record<string, unknown>>(connection, SQL.run_history, { limit });
+  return rows.map((r) => {
+    const startedAt = String(r.started_at);
+    const finishedAt = (r.finished_at as string | null) ?? null;
+    return {
+      run_id: String(r.run_id),
+      trigger: String(r.trigger),
+      started_at: startedAt,
+      finished_at: finishedAt,
+      seconds: secondsBetween(startedAt, finishedAt),
+      status: String(r.status) as RunStatus,
+      stages: parse<Record<string, number> | null>(r.stages, null),
+      files_loaded: num(r.files_loaded),
+      rows_loaded: num(r.rows_loaded),
+      rows_rejected: num(r.rows_rejected),
+      message: (r.message as string | null) ?? null,
+    };
+  });
+}
+
 /** The newest `limit` runs published into the served warehouse, with their files and tests. */
 export async function publishedRuns(connection: DuckDBConnection, limit: number): Promise<RunHistoryEntry[]> {
-  const runs = await queryJson<Record<string, unknown>>(connection, SQL.run_history, { limit });
+  const runs = await publishedRunRows(connection, limit);
   const files = await queryJson<Record<string, unknown>>(connection, SQL.run_history_files, { limit });
   const tests = await queryJson<Record<string, unknown>>(connection, SQL.run_history_tests, { limit });
   // Warehouses published before build plans were recorded have no audit.model_builds.
@@ -113,29 +151,17 @@ export async function publishedRuns(connection: DuckDBConnection, limit: number)
       },
     ]),
   );
-  return runs.map((r) => {
-    const runId = String(r.run_id);
-    const runFiles = filesByRun.get(runId) ?? [];
-    const startedAt = String(r.started_at);
-    const finishedAt = (r.finished_at as string | null) ?? null;
+  return runs.map(({ status, ...r }) => {
+    const runFiles = filesByRun.get(r.run_id) ?? [];
     return {
-      run_id: runId,
-      trigger: String(r.trigger),
-      outcome: String(r.status) as RunOutcome,
+      ...r,
+      outcome: status,
       published: true,
       recorded_in: ['warehouse'],
-      started_at: startedAt,
-      finished_at: finishedAt,
-      seconds: secondsBetween(startedAt, finishedAt),
-      stages: parse<Record<string, number> | null>(r.stages, null),
-      files_loaded: num(r.files_loaded),
-      rows_loaded: num(r.rows_loaded),
-      rows_rejected: num(r.rows_rejected),
       rejected_by_reason: sumByReason(runFiles),
-      message: (r.message as string | null) ?? null,
       files: runFiles,
-      tests: testsByRun.get(runId) ?? { total: 0, passed: 0, failed_error: 0, failed_warn: 0, not_passed: [] },
-      ...(buildsByRun.has(runId) ? { builds: buildsByRun.get(runId)! } : {}),
+      tests: testsByRun.get(r.run_id) ?? { total: 0, passed: 0, failed_error: 0, failed_warn: 0, not_passed: [] },
+      ...(buildsByRun.has(r.run_id) ? { builds: buildsByRun.get(r.run_id)! } : {}),
     };
   });
 }

@@ -61,10 +61,6 @@ export function monthEnd(year: number, month: number): Day {
   return dayFromYmd(year, month + 1, 1) - 1;
 }
 
-export function yearStart(year: number): Day {
-  return dayFromYmd(year, 1, 1);
-}
-
 /** The day as a Date at UTC midnight: what exceljs turns into the same calendar date. */
 export function utcDateOf(day: Day): Date {
   return new Date(day * MS_PER_DAY);

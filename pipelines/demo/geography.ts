@@ -4,26 +4,13 @@
 // export contract knows no other county.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SEED_COUNTIES, type SeedCounty } from '../contract/seeds.ts';
 import type { Random } from './random.ts';
 
-export interface County {
-  code: string;
-  name: string;
-  /** The name without 区/县/市 (景宁 for 景宁畲族自治县): a form exports also use. */
-  shortName: string;
-}
+export type County = SeedCounty;
 
-export const COUNTIES: readonly County[] = [
-  { code: '331102', name: '莲都区', shortName: '莲都' },
-  { code: '331121', name: '青田县', shortName: '青田' },
-  { code: '331122', name: '缙云县', shortName: '缙云' },
-  { code: '331123', name: '遂昌县', shortName: '遂昌' },
-  { code: '331124', name: '松阳县', shortName: '松阳' },
-  { code: '331125', name: '云和县', shortName: '云和' },
-  { code: '331126', name: '庆元县', shortName: '庆元' },
-  { code: '331127', name: '景宁畲族自治县', shortName: '景宁' },
-  { code: '331181', name: '龙泉市', shortName: '龙泉' },
-];
+/** The 9 counties (sql/seeds/counties.csv). */
+export const COUNTIES: readonly County[] = SEED_COUNTIES;
 
 export type TownshipType = '街道' | '镇' | '乡';
 

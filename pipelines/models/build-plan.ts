@@ -58,7 +58,7 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     ).map((r) => r.relation),
   );
   // Touched periods need the latest-version tables and the reported years as they were.
-  const scopeReady = ['core.cases', 'core.training_records', 'mart.int_years'].every((r) => existing.has(r)) && project.touchedYearsSql !== null;
+  const scopeReady = ['core.cases', 'core.training_records', 'intermediate.int_years'].every((r) => existing.has(r)) && project.touchedYearsSql !== null;
   const touched = !options.rebuild && scopeReady ? await queryJson<TouchedPeriod>(connection, project.touchedYearsSql!) : null;
   const periods = (touched ?? []).map((t) => t.period);
   const yearsChanged = (touched ?? []).some((t) => t.new_year);

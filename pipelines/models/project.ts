@@ -9,6 +9,9 @@ export const LAYERS = [
   { folder: 'staging', schema: 'staging' },
   { folder: 'core', schema: 'core' },
   { folder: 'audit', schema: 'audit' },
+  // the steps of the indicators (year snapshots, units, parts of each indicator family): read
+  // by the marts, never published to analysts
+  { folder: 'intermediate', schema: 'intermediate' },
   { folder: 'marts', schema: 'mart' },
 ] as const;
 
@@ -79,6 +82,8 @@ export interface Project {
   initSql: { file: string; sql: string }[];
   /** TEMP MACRO definitions, run on every connection that builds models. */
   macroSql: { file: string; sql: string }[];
+  /** The fixed lists (sql/seeds/<name>.csv), loaded as seed.<name> before the init statements. */
+  seeds: { name: string; file: string }[];
   /** sql/scope/touched_years.sql: the periods a run's new data touches (build-plan.ts), if present. */
   touchedYearsSql: string | null;
 }
@@ -110,15 +115,16 @@ export function loadProject(root: string = SQL_ROOT): Project {
   });
   const read = (folder: string) =>
     sqlFiles(path.join(root, folder)).map((file) => ({ file: path.relative(root, file), sql: readFileSync(file, 'utf8') }));
+  const seeds = sqlFiles(path.join(root, 'seeds'), '.csv').map((file) => ({ name: path.basename(file, '.csv'), file }));
   const touchedYearsFile = path.join(root, 'scope', 'touched_years.sql');
   const touchedYearsSql = existsSync(touchedYearsFile) ? stripTrailingSemicolon(readFileSync(touchedYearsFile, 'utf8')) : null;
-  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), touchedYearsSql };
+  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), seeds, touchedYearsSql };
 }
 
-function sqlFiles(dir: string): string[] {
+function sqlFiles(dir: string, extension = '.sql'): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
+    .filter((f) => f.endsWith(extension))
     .sort()
     .map((f) => path.join(dir, f));
 }
@@ -265,6 +271,9 @@ function stripTrailingSemicolon(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
 
+/** `schema.table` of any layer's schema (LAYERS). */
+const RELATION = new RegExp(`\\b(${LAYERS.map((l) => l.schema).join('|')})\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*)\\b`, 'g');
+
 /** Relations named as schema.table in the SQL, comments and string literals left out. */
 export function references(sql: string): string[] {
   const code = sql
@@ -272,7 +281,7 @@ export function references(sql: string): string[] {
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/'(?:[^']|'')*'/g, "''");
   const found = new Set<string>();
-  for (const m of code.matchAll(/\b(staging|core|audit|mart)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b/g)) {
+  for (const m of code.matchAll(RELATION)) {
     found.add(`${m[1]}.${m[2]!.toLowerCase()}`);
   }
   return [...found];

@@ -2,7 +2,7 @@
 // their data tests. Staging models land in the in-memory `staging` catalog that the load
 // step attaches, so nothing they hold (raw ID numbers included) is ever written to disk.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent } from '../warehouse/duckdb.ts';
+import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 import type { ModelBuild } from './build-plan.ts';
 import { references, type ColumnTest, type Model, type Phase, type Project, type Severity } from './project.ts';
 
@@ -23,10 +23,14 @@ export interface RunModelsOptions {
   plan?: readonly ModelBuild[];
 }
 
-/** Creates schemas and runs init statements and macros; safe to call on every open. */
+/** Creates schemas, (re)loads the seeds, runs init statements and macros; safe to call on every open. */
 export async function prepareWarehouse(connection: DuckDBConnection, project: Project): Promise<void> {
-  for (const schema of ['core', 'audit', 'mart']) {
+  for (const schema of ['core', 'audit', 'intermediate', 'mart', 'seed']) {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  }
+  // Every column as text, as written (a county code stays '331102'); readers cast what they count.
+  for (const seed of project.seeds) {
+    await connection.run(`CREATE OR REPLACE TABLE seed.${quoteIdent(seed.name)} AS SELECT * FROM read_csv(${quoteLiteral(seed.file)}, header = true, all_varchar = true)`);
   }
   for (const { file, sql } of [...project.initSql, ...project.macroSql]) {
     try {

@@ -1,7 +1,7 @@
 // The analyst database: a separate DuckDB file holding only what analysts may read — the
 // published marts (copied as tables, same names: `SELECT * FROM mart.indicator_values`) and
 // a few documented views — with COMMENT ON every table, view and documented column. Nothing
-// with names, ID numbers, masked IDs, raw rows or person keys goes in: intermediate `int_*`
+// with names, ID numbers, masked IDs, raw rows or person keys goes in: the `intermediate`
 // models are left out, person keys are dropped, and a final check refuses to publish a file
 // that has a column of a forbidden name. The SQL console opens only this file.
 //
@@ -49,9 +49,9 @@ export function analystViews(dir: string = VIEWS_DIR): AnalystView[] {
     });
 }
 
-/** The mart models published to analysts: every `mart` model but the intermediate `int_*` ones. */
+/** The mart models published to analysts: every `mart` model (the `intermediate` steps are not). */
 export function publishedMarts(models: Model[] = loadProject().models): Model[] {
-  return models.filter((m) => m.schema === 'mart' && !m.name.startsWith('int_'));
+  return models.filter((m) => m.schema === 'mart');
 }
 
 export function analystDirFor(warehouseFile: string): string {

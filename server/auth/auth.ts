@@ -19,7 +19,7 @@ import { LOGIN_CSS, renderLoginPage } from './login-page.ts';
 import { renderPasswordPage } from './password-page.ts';
 import { FailureLimiter, LoginGuard } from './rate-limit.ts';
 import './request.ts';
-import { roleAtLeast, type Role } from './roles.ts';
+import { roleAtLeast } from './roles.ts';
 import { safeEqual } from './secrets.ts';
 import { SessionStore, type Session } from './sessions.ts';
 import { usageKey, UserError, UserStore, type User } from './users.ts';
@@ -386,13 +386,4 @@ export function createAuth(options: AuthOptions): Auth {
   }
 
   return { router, users, sessions };
-}
-
-/** For routes that need more than the access table (e.g. a role on one method). */
-export function requireRole(role: Role): RequestHandler {
-  return (req, res, next) => {
-    if (!req.scope) return sendJsonError(res, 401, 'unauthenticated', zhDisplay.errors.unauthenticated);
-    if (!roleAtLeast(req.scope.role, role)) return sendJsonError(res, 403, 'forbidden', zhDisplay.errors.forbiddenRole(zhDisplay.roles[role] ?? role));
-    next();
-  };
 }

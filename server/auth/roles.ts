@@ -1,20 +1,13 @@
-// Roles, their order, and the county scope a user may carry.
+// Roles, their order, and the county scope a user may carry. The roles themselves and the
+// Scope are the read side's words (dashboards/queries/scope.ts), named here for server/auth.
+import { SEED_COUNTIES } from '../../pipelines/contract/seeds.ts';
+import { ROLES, type Role } from '../../dashboards/queries/scope.ts';
 
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
+export type { Scope } from '../../dashboards/queries/scope.ts';
 
-/** The 9 county-level units of Lishui (product brief); a county-scoped user carries one of these. */
-export const COUNTIES: Readonly<Record<string, string>> = {
-  '331102': '莲都区',
-  '331121': '青田县',
-  '331122': '缙云县',
-  '331123': '遂昌县',
-  '331124': '松阳县',
-  '331125': '云和县',
-  '331126': '庆元县',
-  '331127': '景宁畲族自治县',
-  '331181': '龙泉市',
-};
+/** The 9 county-level units of Lishui (sql/seeds/counties.csv); a county-scoped user carries one of these. */
+export const COUNTIES: Readonly<Record<string, string>> = Object.fromEntries(SEED_COUNTIES.map((c) => [c.code, c.name]));
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
@@ -28,9 +21,3 @@ export function isCountyCode(value: string): boolean {
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
 }
-
-/**
- * What a request may see: the role, and the county it is limited to (null = city-wide). The
- * type and `req.scope` are declared by the server (server/scope.ts); auth sets it.
- */
-export type { Scope } from '../scope.ts';

@@ -16,17 +16,13 @@ import { zhClerk } from '../../dashboards/i18n/zh-clerk.ts';
 import { zh } from '../../dashboards/i18n/zh.ts';
 import { columnHeader } from '../../dashboards/queries/rejects.ts';
 import { UnknownFileNameError, validateExportFile, type ValidationResult } from '../../pipelines/validate/validate-file.ts';
-import type { AppContext } from '../app-context.ts';
+import type { AppContext, ValidateSettings } from '../app-context.ts';
+
+export type { ValidateSettings };
 import { HttpError } from '../http/errors.ts';
 
 export const DEFAULT_VALIDATE_MAX_BYTES = 50 * 1024 * 1024;
 const VALIDATE_TIMEOUT_MS = 120_000;
-
-export interface ValidateSettings {
-  /** The HMAC secret of person keys; when the warehouse has none yet, a throwaway one. */
-  secret: () => Buffer;
-  maxBytes: number;
-}
 
 interface Upload {
   name: string;

@@ -1,9 +1,12 @@
 // How long the server takes to produce 总览 (GET /) on a warehouse: the first answer after a
 // publish (nothing cached for that generation) and the following ones (from the cache).
 //   npx tsx server/tools/measure-overview.ts --db data/warehouse/warehouse.duckdb [--runs 20]
-// Each cold run starts a fresh app on the same open warehouse, so its cache is empty.
+// Each cold run starts a fresh app on the same open warehouse, so its cache is empty. It reads
+// as a city-wide admin (the largest page), through an authenticate step of its own: the tool
+// listens on loopback only and is no server.
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import type { RequestHandler } from 'express';
 import { createApp } from '../app.ts';
 import { buildClientAssets } from '../assets.ts';
 import { WarehouseHolder } from '../warehouse.ts';
@@ -13,6 +16,10 @@ if (!values.db) throw new Error('usage: --db FILE [--runs N]');
 const runs = Number(values.runs);
 const warehouse = await WarehouseHolder.open({ file: values.db, pollMs: 0 });
 const assets = await buildClientAssets();
+const asCityWideAdmin: RequestHandler = (req, _res, next) => {
+  req.scope = { role: 'admin', countyCode: null };
+  next();
+};
 
 async function timeGet(url: string): Promise<number> {
   const started = performance.now();
@@ -25,7 +32,7 @@ async function timeGet(url: string): Promise<number> {
 const cold: number[] = [];
 const warm: number[] = [];
 for (let i = 0; i < runs; i++) {
-  const server = createApp({ warehouse, assets }).listen(0, '127.0.0.1');
+  const server = createApp({ warehouse, assets, authenticate: asCityWideAdmin }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   cold.push(await timeGet(url));

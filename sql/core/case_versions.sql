@@ -6,7 +6,7 @@
 -- @test unique(case_id, file_id)
 -- @test not_null(case_id, export_date, file_id, file_name, load_seq, row_number, office_code, business_line, received_date, status)
 -- @test accepted_values(status: 办理中, 已办结, 已撤回)
--- @test accepted_values(business_line: 人民调解, 合法性审查, 行政执法监督, 行政复议答复, 行政诉讼应诉协调, 社区矫正, 安置帮教, 普法宣传, 公共法律服务, 人民陪审员选任)
+-- @test relationships(business_line -> seed.business_lines(business_line))
 -- @test expect(closed_date IS NULL OR closed_date >= received_date)
 -- @test expect(status <> '已办结' OR closed_date IS NOT NULL)
 -- @test expect((amount IS NULL OR amount >= 0) AND (parties IS NULL OR parties >= 0))

@@ -36,3 +36,7 @@ CREATE OR REPLACE TEMP MACRO county_aliases() AS TABLE
     SELECT DISTINCT county_code, alias
     FROM core.counties,
          unnest([county_code, county_name, regexp_replace(county_name, '[区县市]$', ''), short_name]) AS a(alias);
+
+-- business_lines(): the plan's 10 business lines in its order (sql/seeds/business_lines.csv).
+CREATE OR REPLACE TEMP MACRO business_lines() AS
+    (SELECT list(business_line ORDER BY sort_order::INTEGER) FROM seed.business_lines);

@@ -25,7 +25,7 @@
 -- @column mediation_success: 其中调解成功的案件数
 -- @test unique(month, office_code, business_line)
 -- @test not_null(period, month, office_code, county_code, business_line, received, withdrawn, in_progress, closed, mediation_closed, mediation_success)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 -- @test relationships(business_line -> mart.plan_categories(item))
 -- @test expect(withdrawn + in_progress <= received AND mediation_success <= mediation_closed AND mediation_closed <= closed)
 -- @test expect(left(month, 4) = period)
@@ -71,5 +71,5 @@ SELECT
     sum(e.mediation_closed)::INTEGER AS mediation_closed,
     sum(e.mediation_success)::INTEGER AS mediation_success
 FROM events AS e
-JOIN mart.int_year_offices AS o ON o.period = year(e.month_start)::VARCHAR AND o.office_code = e.office_code
+JOIN intermediate.int_year_offices AS o ON o.period = year(e.month_start)::VARCHAR AND o.office_code = e.office_code
 GROUP BY o.period, e.month_start, e.office_code, e.business_line

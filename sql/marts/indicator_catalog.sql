@@ -1,7 +1,7 @@
 -- The indicator catalog (contract: ../shared/spec/indicators.md): one row per indicator id with
 -- its Chinese name and definition, the plan's target (NULL where the plan sets none), the task
--- of the plan's eight it measures (NULL for reform_index, which spans them all), and the clause
--- of 《丽水市关于深入推进司法所综合改革的实施方案》 it comes from. Extra columns for the
+-- of the plan's eight it measures (sql/seeds/plan_tasks.csv; NULL for reform_index, which spans
+-- them all), and the clause of 《丽水市关于深入推进司法所综合改革的实施方案》 it comes from. Extra columns for the
 -- dashboards: display_order, is_targeted (has a target, so enters reform_index), is_additive
 -- (numerators and denominators add up from offices to the city), numerator_zh, denominator_zh.
 -- Grain: indicator_id.
@@ -20,7 +20,7 @@
 -- @test unique(indicator_id)
 -- @test unique(display_order)
 -- @test not_null(indicator_id, name_zh, description_zh, source, display_order, is_targeted, is_additive, numerator_zh, denominator_zh)
--- @test accepted_values(task: 党的建设, 管理体制, 职能定位, 工作机制, 人员力量, 队伍能力, 数智水平, 基础保障)
+-- @test relationships(task -> seed.plan_tasks(task))
 -- @test expect(is_targeted = (target IS NOT NULL))
 -- @test expect(target IS NULL OR target > 0 AND target <= 1)
 -- @test expect(task IS NOT NULL OR indicator_id = 'reform_index')

@@ -40,8 +40,8 @@ WITH additive AS (
         sum(parts.numerator) AS numerator,
         sum(parts.denominator) AS denominator,
         any_value(unit.as_of) AS as_of
-    FROM mart.int_unit_offices AS unit
-    JOIN mart.int_office_indicator_parts AS parts
+    FROM intermediate.int_unit_offices AS unit
+    JOIN intermediate.int_office_indicator_parts AS parts
         ON parts.period = unit.period AND parts.office_code = unit.office_code
     GROUP BY parts.indicator_id, unit.period, unit.grain, unit.unit_code
     HAVING sum(parts.denominator) > 0

@@ -53,7 +53,7 @@ WITH staff AS (
         count(*) FILTER (WHERE public_lawyer IS TRUE) AS public_lawyers,
         count(*) FILTER (WHERE legal_qualification IS TRUE) AS legal_qualified_staff,
         len(list_distinct(flatten(list(plan_posts)))) AS plan_posts_held
-    FROM mart.int_active_staff
+    FROM intermediate.int_active_staff
     GROUP BY period, office_code
 )
 SELECT
@@ -86,6 +86,6 @@ SELECT
     coalesce(s.public_lawyers, 0)::INTEGER AS public_lawyers,
     coalesce(s.legal_qualified_staff, 0)::INTEGER AS legal_qualified_staff,
     coalesce(s.plan_posts_held, 0)::INTEGER AS plan_posts_held
-FROM mart.int_year_offices AS o
-LEFT JOIN mart.int_office_directors AS d ON d.period = o.period AND d.office_code = o.office_code
+FROM intermediate.int_year_offices AS o
+LEFT JOIN intermediate.int_office_directors AS d ON d.period = o.period AND d.office_code = o.office_code
 LEFT JOIN staff AS s ON s.period = o.period AND s.office_code = o.office_code

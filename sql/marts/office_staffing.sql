@@ -21,17 +21,17 @@
 -- @test unique(period, office_code, dimension, category)
 -- @test not_null(period, as_of, office_code, county_code, dimension, category, sort_order, staff_count, legal_qualified_count)
 -- @test accepted_values(dimension: post, role, staffing_type)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 -- @test expect(legal_qualified_count BETWEEN 0 AND staff_count)
 WITH staff_categories AS (
     SELECT period, office_code, 'post' AS dimension, post AS category, legal_qualification
-    FROM (SELECT *, unnest(plan_posts) AS post FROM mart.int_active_staff)
+    FROM (SELECT *, unnest(plan_posts) AS post FROM intermediate.int_active_staff)
     UNION ALL
     SELECT period, office_code, 'role', role, legal_qualification
-    FROM mart.int_active_staff
+    FROM intermediate.int_active_staff
     UNION ALL
     SELECT period, office_code, 'staffing_type', coalesce(staffing_type, '未填写'), legal_qualification
-    FROM mart.int_active_staff
+    FROM intermediate.int_active_staff
 ),
 counts AS (
     SELECT
@@ -44,7 +44,7 @@ counts AS (
 grid AS (
     -- every plan category for every office, plus '未填写' where it occurs
     SELECT o.period, o.office_code, plan.kind AS dimension, plan.item AS category, plan.sort_order
-    FROM mart.int_year_offices AS o
+    FROM intermediate.int_year_offices AS o
     JOIN mart.plan_categories AS plan ON plan.kind IN ('post', 'role', 'staffing_type')
     UNION ALL
     SELECT period, office_code, dimension, category, 99
@@ -63,7 +63,7 @@ SELECT
     coalesce(c.staff_count, 0)::INTEGER AS staff_count,
     coalesce(c.legal_qualified_count, 0)::INTEGER AS legal_qualified_count
 FROM grid AS g
-JOIN mart.int_year_offices AS o ON o.period = g.period AND o.office_code = g.office_code
+JOIN intermediate.int_year_offices AS o ON o.period = g.period AND o.office_code = g.office_code
 LEFT JOIN counts AS c
     ON c.period = g.period AND c.office_code = g.office_code
     AND c.dimension = g.dimension AND c.category = g.category

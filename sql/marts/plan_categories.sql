@@ -1,5 +1,6 @@
 -- The plan's fixed lists, in the plan's order: the six posts a key office may set, the three
--- plaques it may carry, the ten business lines, the staff roles and staffing types. Values are
+-- plaques it may carry, the ten business lines (sql/seeds/business_lines.csv), the staff roles
+-- and staffing types. Values are
 -- written as the loader stores them (NFKC: half-width brackets). Indicators count only these
 -- items; dashboards use sort_order to draw categories in the plan's order.
 -- Grain: (kind, item). Columns: kind (post, plaque, business_line, role, staffing_type), item, sort_order.
@@ -21,16 +22,6 @@ FROM (VALUES
     ('plaque', '行政复议联络点', 1),
     ('plaque', '智慧矫正分中心', 2),
     ('plaque', '行政执法监督工作室', 3),
-    ('business_line', '人民调解', 1),
-    ('business_line', '合法性审查', 2),
-    ('business_line', '行政执法监督', 3),
-    ('business_line', '行政复议答复', 4),
-    ('business_line', '行政诉讼应诉协调', 5),
-    ('business_line', '社区矫正', 6),
-    ('business_line', '安置帮教', 7),
-    ('business_line', '普法宣传', 8),
-    ('business_line', '公共法律服务', 9),
-    ('business_line', '人民陪审员选任', 10),
     ('role', '所长', 1),
     ('role', '副所长', 2),
     ('role', '工作人员', 3),
@@ -41,3 +32,5 @@ FROM (VALUES
     ('staffing_type', '司法协理员', 4),
     ('staffing_type', '其他', 5)
 ) AS t(kind, item, sort_order)
+UNION ALL
+SELECT 'business_line', business_line, sort_order::INTEGER FROM seed.business_lines

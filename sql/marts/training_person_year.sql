@@ -30,7 +30,7 @@
 -- @test unique(period, person_key)
 -- @test unique(period, person_code)
 -- @test not_null(period, as_of, person_key, person_code, office_code, county_code, role, days, hours, required_days, required_hours, meets_days, meets_hours, complies, in_denominator)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 -- @test expect(complies = (meets_days OR meets_hours))
 SELECT
     s.period,
@@ -49,6 +49,6 @@ SELECT
     coalesce(t.hours, 0) >= 90 AS meets_hours,
     coalesce(t.days, 0) >= 12 OR coalesce(t.hours, 0) >= 90 AS complies,
     s.in_training_denominator AS in_denominator
-FROM mart.int_active_staff AS s
-JOIN mart.int_year_offices AS o ON o.period = s.period AND o.office_code = s.office_code
-LEFT JOIN mart.int_person_year_training AS t ON t.period = s.period AND t.person_key = s.person_key
+FROM intermediate.int_active_staff AS s
+JOIN intermediate.int_year_offices AS o ON o.period = s.period AND o.office_code = s.office_code
+LEFT JOIN intermediate.int_person_year_training AS t ON t.period = s.period AND t.person_key = s.person_key

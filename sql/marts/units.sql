@@ -22,15 +22,15 @@
 -- @test accepted_values(grain: office, cluster, county, city)
 -- @test accepted_values(tier: key, ordinary)
 -- @test relationships(county_code -> core.counties(county_code))
--- @test relationships(period, cluster_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, cluster_code -> intermediate.int_year_offices(period, office_code))
 -- @test expect(grain = 'city' OR county_code IS NOT NULL)
 -- @test expect((grain = 'office') = (tier IS NOT NULL))
 WITH members AS (
     SELECT
         u.period, u.grain, u.unit_code, u.unit_name, u.as_of,
         o.county_code, o.county_name, o.cluster_code, o.cluster_name, o.tier, o.office_code
-    FROM mart.int_unit_offices AS u
-    JOIN mart.int_year_offices AS o ON o.period = u.period AND o.office_code = u.office_code
+    FROM intermediate.int_unit_offices AS u
+    JOIN intermediate.int_year_offices AS o ON o.period = u.period AND o.office_code = u.office_code
 )
 SELECT
     m.period,

@@ -5,7 +5,7 @@
 --   training  every year a new training version's [start_date, end_date] spans, and the years
 --             of the record's latest version before this run;
 --   snapshot  the year of every office/staff snapshot this run loaded (new or re-exported).
--- new_year is true when a snapshot year is not yet a reported year (mart.int_years): the set
+-- new_year is true when a snapshot year is not yet a reported year (intermediate.int_years): the set
 -- of years changes, and the build plan rebuilds every partitioned mart whole.
 WITH new_cases AS (
     SELECT case_id, received_date, closed_date FROM core.case_versions WHERE run_id = getvariable('run_id')
@@ -28,7 +28,7 @@ touched AS (
 SELECT
     y::VARCHAR AS period,
     list(DISTINCT source ORDER BY source) AS sources,
-    bool_or(source = 'snapshot' AND y::VARCHAR NOT IN (SELECT period FROM mart.int_years)) AS new_year
+    bool_or(source = 'snapshot' AND y::VARCHAR NOT IN (SELECT period FROM intermediate.int_years)) AS new_year
 FROM touched
 WHERE y IS NOT NULL
 GROUP BY y

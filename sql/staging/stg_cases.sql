@@ -19,15 +19,6 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (case_id IS NOT NULL AND office_code IS NOT NULL AND business_line IS NOT NULL AND received_date IS NOT NULL AND status IS NOT NULL))
 WITH
--- keys written more than once in the file (rare): only their rows need the duplicate judgement.
--- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
-repeated_keys AS (
-    SELECT hash(file_id, upper(clean_text(case_id))) AS key_hash
-    FROM staging.land_cases
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -42,7 +33,8 @@ cleaned AS NOT MATERIALIZED (
         clean_text(amount) AS amount_text,
         clean_text(parties) AS parties_text
     FROM staging.land_cases AS l
-    LEFT JOIN repeated_keys AS r ON r.key_hash = hash(l.file_id, upper(clean_text(l.case_id)))
+    -- keys written more than once in the file: only their rows need the duplicate judgement
+    LEFT JOIN repeated_keys('staging.land_cases', 'case_id') AS r ON r.key_hash = key_hash(l.file_id, l.case_id)
 ),
 
 typed AS NOT MATERIALIZED (
@@ -50,9 +42,7 @@ typed AS NOT MATERIALIZED (
         *,
         upper(case_id_text) AS case_id,
         upper(office_code_text) AS office_code,
-        enum_value(business_line_text, [
-            '人民调解', '合法性审查', '行政执法监督', '行政复议答复', '行政诉讼应诉协调',
-            '社区矫正', '安置帮教', '普法宣传', '公共法律服务', '人民陪审员选任']) AS business_line,
+        enum_value(business_line_text, business_lines()) AS business_line,
         parse_date(received_date_text) AS received_date,
         parse_date(closed_date_text) AS closed_date,
         enum_value(status_text, ['办理中', '已办结', '已撤回']) AS status,
@@ -117,9 +107,7 @@ checked AS NOT MATERIALIZED (
                 problem('bad_date', 'closed_date', date_message('办结日期', closed_date_text, closed_date))
             WHEN amount_problem IS NOT NULL THEN problem('bad_number', 'amount', amount_problem)
             WHEN parties_problem IS NOT NULL THEN problem('bad_number', 'parties', parties_problem)
-            WHEN business_line IS NULL THEN problem('bad_enum', 'business_line', enum_message('业务类型', business_line_text, business_line, [
-                '人民调解', '合法性审查', '行政执法监督', '行政复议答复', '行政诉讼应诉协调',
-                '社区矫正', '安置帮教', '普法宣传', '公共法律服务', '人民陪审员选任']))
+            WHEN business_line IS NULL THEN problem('bad_enum', 'business_line', enum_message('业务类型', business_line_text, business_line, business_lines()))
             WHEN status IS NULL THEN problem('bad_enum', 'status', enum_message('状态', status_text, status, ['办理中', '已办结', '已撤回']))
             WHEN closed_mediation AND mediation_outcome IS NULL THEN problem('bad_enum', 'outcome',
                 '已办结的人民调解案件的结果' || quoted(outcome_text) || '不是允许的取值，请填写以下之一：调解成功、调解不成功')
@@ -137,34 +125,15 @@ checked AS NOT MATERIALIZED (
     FROM keyed
 ),
 
--- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
--- keys written more than once in the file need judging; the others go straight through.
-judged AS (
-    SELECT *, NULL::INTEGER AS loaded_row
-    FROM checked
-    WHERE NOT repeated_key
-    UNION ALL
-    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, case_id) AS loaded_row
-    FROM checked
-    WHERE repeated_key
-),
-
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads
+-- (sql/macros/verdicts.sql).
 decided AS (
-    SELECT
-        *,
-        coalesce(problem, CASE WHEN row_number < loaded_row THEN
-            problem('duplicate_key', 'case_id', duplicate_message('案件编号', case_id_text, loaded_row))
-        END) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'case_id', '案件编号', case_id_text) AS verdict
+    FROM judged_for_duplicates('checked', 'case_id')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     case_id,
     office_code,
     business_line,

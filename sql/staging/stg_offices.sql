@@ -14,15 +14,6 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (office_code IS NOT NULL AND office_name IS NOT NULL AND county_code IS NOT NULL AND tier IS NOT NULL))
 WITH
--- keys written more than once in the file (rare): only their rows need the duplicate judgement.
--- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
-repeated_keys AS (
-    SELECT hash(file_id, upper(clean_text(office_code))) AS key_hash
-    FROM staging.land_offices
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -42,7 +33,8 @@ cleaned AS NOT MATERIALIZED (
         clean_text(director_attends_governance_meeting) AS governance_meeting_text,
         clean_text(director_in_leadership) AS in_leadership_text
     FROM staging.land_offices AS l
-    LEFT JOIN repeated_keys AS r ON r.key_hash = hash(l.file_id, upper(clean_text(l.office_code)))
+    -- keys written more than once in the file: only their rows need the duplicate judgement
+    LEFT JOIN repeated_keys('staging.land_offices', 'office_code') AS r ON r.key_hash = key_hash(l.file_id, l.office_code)
 ),
 
 typed AS NOT MATERIALIZED (
@@ -110,34 +102,15 @@ checked AS NOT MATERIALIZED (
     FROM messages
 ),
 
--- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
--- keys written more than once in the file need judging; the others go straight through.
-judged AS (
-    SELECT *, NULL::INTEGER AS loaded_row
-    FROM checked
-    WHERE NOT repeated_key
-    UNION ALL
-    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, office_code) AS loaded_row
-    FROM checked
-    WHERE repeated_key
-),
-
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads
+-- (sql/macros/verdicts.sql).
 decided AS (
-    SELECT
-        *,
-        coalesce(problem, CASE WHEN row_number < loaded_row THEN
-            problem('duplicate_key', 'office_code', duplicate_message('司法所编码', office_code_text, loaded_row))
-        END) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'office_code', '司法所编码', office_code_text) AS verdict
+    FROM judged_for_duplicates('checked', 'office_code')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     office_code,
     office_name,
     county_code,

@@ -16,15 +16,6 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (person_key IS NOT NULL AND name IS NOT NULL AND office_code IS NOT NULL AND start_date IS NOT NULL))
 WITH
--- keys written more than once in the file (rare): only their rows need the duplicate judgement.
--- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
-repeated_keys AS (
-    SELECT hash(file_id, upper(clean_text(id_number))) AS key_hash
-    FROM staging.land_staff
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -42,7 +33,8 @@ cleaned AS NOT MATERIALIZED (
         clean_text(start_date) AS start_date_text,
         clean_text(end_date) AS end_date_text
     FROM staging.land_staff AS l
-    LEFT JOIN repeated_keys AS r ON r.key_hash = hash(l.file_id, upper(clean_text(l.id_number)))
+    -- keys written more than once in the file: only their rows need the duplicate judgement
+    LEFT JOIN repeated_keys('staging.land_staff', 'id_number') AS r ON r.key_hash = key_hash(l.file_id, l.id_number)
 ),
 
 typed AS NOT MATERIALIZED (
@@ -120,34 +112,15 @@ checked AS NOT MATERIALIZED (
     FROM keyed
 ),
 
--- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
--- keys written more than once in the file need judging; the others go straight through.
-judged AS (
-    SELECT *, NULL::INTEGER AS loaded_row
-    FROM checked
-    WHERE NOT repeated_key
-    UNION ALL
-    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, id_number) AS loaded_row
-    FROM checked
-    WHERE repeated_key
-),
-
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads
+-- (sql/macros/verdicts.sql).
 decided AS (
-    SELECT
-        *,
-        coalesce(problem, CASE WHEN row_number < loaded_row THEN
-            problem('duplicate_key', 'id_number', duplicate_message('身份证号', mask_id(id_number), loaded_row))
-        END) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'id_number', '身份证号', mask_id(id_number)) AS verdict
+    FROM judged_for_duplicates('checked', 'id_number')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     CASE WHEN id_valid THEN person_key(id_number) END AS person_key,
     mask_id(id_number) AS id_masked,
     name,

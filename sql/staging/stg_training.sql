@@ -15,15 +15,6 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (record_id IS NOT NULL AND person_key IS NOT NULL AND course IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL AND hours IS NOT NULL))
 WITH
--- keys written more than once in the file (rare): only their rows need the duplicate judgement.
--- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
-repeated_keys AS (
-    SELECT hash(file_id, upper(clean_text(record_id))) AS key_hash
-    FROM staging.land_training
-    GROUP BY ALL
-    HAVING count(*) > 1
-),
-
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -36,7 +27,8 @@ cleaned AS NOT MATERIALIZED (
         clean_text(hours) AS hours_text,
         clean_text(mode) AS mode_text
     FROM staging.land_training AS l
-    LEFT JOIN repeated_keys AS r ON r.key_hash = hash(l.file_id, upper(clean_text(l.record_id)))
+    -- keys written more than once in the file: only their rows need the duplicate judgement
+    LEFT JOIN repeated_keys('staging.land_training', 'record_id') AS r ON r.key_hash = key_hash(l.file_id, l.record_id)
 ),
 
 typed AS NOT MATERIALIZED (
@@ -106,34 +98,15 @@ checked AS NOT MATERIALIZED (
     LEFT JOIN person_counties AS p ON p.person_key = k.person_key
 ),
 
--- duplicate_key is judged among the rows that pass every other rule: the last one loads. Only
--- keys written more than once in the file need judging; the others go straight through.
-judged AS (
-    SELECT *, NULL::INTEGER AS loaded_row
-    FROM checked
-    WHERE NOT repeated_key
-    UNION ALL
-    SELECT *, max(row_number) FILTER (WHERE problem IS NULL) OVER (PARTITION BY file_id, record_id) AS loaded_row
-    FROM checked
-    WHERE repeated_key
-),
-
+-- duplicate_key is judged among the rows that pass every other rule: the last one loads
+-- (sql/macros/verdicts.sql).
 decided AS (
-    SELECT
-        *,
-        coalesce(problem, CASE WHEN row_number < loaded_row THEN
-            problem('duplicate_key', 'record_id', duplicate_message('培训记录编号', record_id_text, loaded_row))
-        END) AS verdict
-    FROM judged
+    SELECT *, duplicate_verdict(problem, row_number, loaded_row, 'record_id', '培训记录编号', record_id_text) AS verdict
+    FROM judged_for_duplicates('checked', 'record_id')
 )
 
 SELECT
-    file_id,
-    file_name,
-    sheet,
-    row_number,
-    export_date,
-    load_seq,
+    file_id, file_name, sheet, row_number, export_date, load_seq,
     record_id,
     person_key,
     -- free text reaches the marts and the analyst console: an ID number typed into it is masked

@@ -3,7 +3,7 @@
 -- public_lawyer_coverage, function_breadth), with that number as denominator.
 -- @severity error
 WITH offices_per_year AS (
-    SELECT period, count(*) AS offices FROM mart.int_year_offices GROUP BY period
+    SELECT period, count(*) AS offices FROM intermediate.int_year_offices GROUP BY period
 ),
 expected AS (
     SELECT o.period, ids.indicator_id,

@@ -1,17 +1,21 @@
 // Login with a session cookie, CSRF, failed-login limits, bearer tokens, roles and county
-// scope of the access table, security headers — over real HTTP.
+// scope of the access table, security headers — over real HTTP, against the real app with the
+// SQL console and the refresh service (whose child waits right after taking the lock, so an
+// admin's POST /api/refresh starts a real run that the end of the file stops).
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, makeWorld, postSql, startServer, type TestServer, type World } from './world.ts';
+import { loadConfig } from '../../pipelines/config.ts';
+import { addUser, makeWorld, postSql, startWorldApp, type World, type WorldApp } from './world.ts';
 
 let world: World;
-let server: TestServer;
+let server: WorldApp;
 const tokens: Record<string, string> = {};
 let anaPassword: string;
 
 beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
-  server = await startServer(world);
+  const config = loadConfig({ dataDir: world.dataDir, warehouseFile: world.warehouseFile }, { REFRESH_SCHEDULE: 'off' });
+  server = await startWorldApp(world, { refresh: { config, runner: { childEnv: { REFRESH_PAUSE_AT: 'locked' }, childStdin: 'pipe' } } });
   tokens.viewer = await addUser(server, 'vi', 'viewer');
   tokens.analyst = await addUser(server, 'ana', 'analyst');
   tokens.admin = await addUser(server, 'adm', 'admin');
@@ -133,10 +137,11 @@ describe('login with a session cookie', () => {
 
   it('CSRF: a cookie POST without the token is refused, with it accepted; bearer POSTs need none', async () => {
     const session = cookieOf(await login('ana', anaPassword), 'lishui_session')!;
-    const page = await request({ path: '/', headers: { cookie: `lishui_session=${session}`, accept: 'text/html' } });
-    expect(page.status).toBe(200);
-    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.body)?.[1];
-    expect(csrf).toBeTruthy();
+    // pages are cached per scope, so page scripts ask /api/session for the session's token
+    const who = await request({ path: '/api/session', headers: { cookie: `lishui_session=${session}` } });
+    expect(who.status).toBe(200);
+    const csrf = (JSON.parse(who.body) as { csrfToken: string | null }).csrfToken;
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const json = { 'content-type': 'application/json', cookie: `lishui_session=${session}` };
     const without = await request({ path: '/api/sql', method: 'POST', headers: json, body: '{"sql":"SELECT 1 AS a"}' });
     expect(without.status).toBe(403);
@@ -217,7 +222,9 @@ describe('roles and scope (interfaces.md access table)', () => {
 
   it('admin: everything', async () => {
     expect((await get('/api/runs', tokens.admin!)).status).toBe(200);
-    expect((await post('/api/refresh', tokens.admin!)).status).toBe(202);
+    const refresh = await post('/api/refresh', tokens.admin!);
+    expect(refresh.status).toBe(202);
+    expect(JSON.parse(refresh.body)).toMatchObject({ status: 'started', trigger: 'api' });
     expect((await post('/api/sql', tokens.admin!)).status).toBe(200);
   });
 
@@ -240,8 +247,13 @@ describe('roles and scope (interfaces.md access table)', () => {
   });
 
   it('sets the scope that county-level queries filter on', async () => {
-    const body = JSON.parse((await get('/api/indicators', tokens.countyAnalyst!)).body) as { scope: unknown };
-    expect(body.scope).toEqual({ role: 'analyst', countyCode: '331102' });
+    const countiesSeenBy = async (token: string) => {
+      const answer = await get('/api/indicators?grain=county', token);
+      expect(answer.status).toBe(200);
+      return new Set((JSON.parse(answer.body) as { rows: { unit_code: string }[] }).rows.map((r) => r.unit_code));
+    };
+    expect([...(await countiesSeenBy(tokens.countyAnalyst!))]).toEqual(['331102']);
+    expect((await countiesSeenBy(tokens.analyst!)).size).toBe(9);
   });
 });
 
@@ -262,7 +274,7 @@ describe('security headers', () => {
   });
 
   it('behind TLS: Secure cookies and HSTS', async () => {
-    const tls = await startServer(world, { tls: true });
+    const tls = await startWorldApp(world, { tls: true });
     try {
       const page = await fetch(`${tls.url}/login`);
       expect(page.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);

@@ -9,8 +9,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.ts';
-import { startRealApp, type RealApp } from './real-app.ts';
-import { makeWorld, type World } from './world.ts';
+import { makeWorld, startWorldApp, type World, type WorldApp } from './world.ts';
 
 const POLL = { timeout: 30_000, interval: 100 };
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/console');
@@ -20,13 +19,13 @@ const SIZES = [
 ] as const;
 
 let world: World;
-let app: RealApp;
+let app: WorldApp;
 let browser: Browser;
 let password: string;
 
 beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
-  app = await startRealApp(world);
+  app = await startWorldApp(world);
   await app.auth.users.add({ name: 'ana', role: 'analyst' });
   // A chosen password: a one-time password is good for one sign-in only (accounts-browser.test.ts).
   password = 'Lishui-Query-2026';

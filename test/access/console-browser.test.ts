@@ -6,21 +6,20 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../server/pdf.ts';
-import { startRealApp, type RealApp } from './real-app.ts';
-import { makeWorld, type World } from './world.ts';
+import { makeWorld, startWorldApp, type World, type WorldApp } from './world.ts';
 
 // Polls wait generously: the machine may be busy with other tests (no speed is asserted here).
 const POLL = { timeout: 30_000, interval: 100 };
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/access');
 
 let world: World;
-let app: RealApp;
+let app: WorldApp;
 let browser: Browser;
 let password: string;
 
 beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
-  app = await startRealApp(world, { timeoutMs: 30_000 });
+  app = await startWorldApp(world, { console: { timeoutMs: 30_000 } });
   await app.auth.users.add({ name: 'ana', role: 'analyst' });
   // A chosen password (the one-time password's first sign-in is accounts-browser.test.ts).
   password = 'Console-Passw0rd';

@@ -7,20 +7,20 @@ import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
-import { addUser, makeWorld, postSql, startServer, type TestServer, type World } from './world.ts';
+import { addUser, makeWorld, postSql, startWorldApp, type World, type WorldApp } from './world.ts';
 
 const LIMIT_MS = 2_000;
 // A query that would run for minutes: a trillion-row cross join with a hash per row.
 const ENDLESS = 'SELECT sum(hash(a.range * b.range)) AS s FROM range(1000000) AS a, range(1000000) AS b';
 
 let world: World;
-let server: TestServer;
+let server: WorldApp;
 let analyst: string;
 let other: string;
 
 beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
-  server = await startServer(world, { timeoutMs: LIMIT_MS, rowLimit: 5, exportRowCap: 12 });
+  server = await startWorldApp(world, { console: { timeoutMs: LIMIT_MS, rowLimit: 5, exportRowCap: 12 } });
   analyst = await addUser(server, 'ana', 'analyst');
   other = await addUser(server, 'bo', 'admin');
   // The console's worker processes start on first use; start them before timing anything.
@@ -91,7 +91,7 @@ describe('time limit', () => {
 
 describe('memory limit', () => {
   it('a query that needs more than the memory limit fails with a message, and the next one runs', async () => {
-    const small = await startServer(world, { memoryLimit: '128MB', timeoutMs: 60_000 });
+    const small = await startWorldApp(world, { console: { memoryLimit: '128MB', timeoutMs: 60_000 } });
     try {
       const token = await addUser(small, 'mem', 'analyst');
       const response = await postSql(small, token, 'SELECT count(DISTINCT md5(range::VARCHAR)) AS n FROM range(20000000)');

@@ -10,14 +10,13 @@ import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../pipelines/warehouse/duckdb.ts';
-import { startRealApp, type RealApp } from './real-app.ts';
-import { makeWorld, type World } from './world.ts';
+import { makeWorld, startWorldApp, type World, type WorldApp } from './world.ts';
 
 const OWN = '331102'; // 莲都区
 const MAX_URLS = 400;
 
 let world: World;
-let app: RealApp;
+let app: WorldApp;
 let token: string;
 let cityToken: string;
 let forbidden: string[];
@@ -54,7 +53,7 @@ beforeAll(async () => {
   } finally {
     db.close();
   }
-  app = await startRealApp(world);
+  app = await startWorldApp(world);
   token = (await app.auth.users.add({ name: 'lianduviewer', role: 'analyst', county: OWN })).token;
   cityToken = (await app.auth.users.add({ name: 'cityviewer', role: 'viewer', county: null })).token;
 }, 300_000);

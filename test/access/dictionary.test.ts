@@ -10,20 +10,19 @@ import { analystViews, DROPPED_COLUMNS, publishedMarts } from '../../pipelines/p
 import { openDatabase, queryRows } from '../../pipelines/warehouse/duckdb.ts';
 import type { Dictionary } from '../../dashboards/queries/dictionary.ts';
 import { toXlsx } from '../../server/http/xlsx.ts';
-import { startRealApp, type RealApp } from './real-app.ts';
-import { makeWorld, type World } from './world.ts';
+import { makeWorld, startWorldApp, type World, type WorldApp } from './world.ts';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
 let world: World;
-let app: RealApp;
+let app: WorldApp;
 let analyst: string;
 let viewer: string;
 let countyAnalyst: string;
 
 beforeAll(async () => {
   world = await makeWorld();
-  app = await startRealApp(world);
+  app = await startWorldApp(world);
   analyst = (await app.auth.users.add({ name: 'ana', role: 'analyst' })).token;
   viewer = (await app.auth.users.add({ name: 'vic', role: 'viewer' })).token;
   countyAnalyst = (await app.auth.users.add({ name: 'cai', role: 'analyst', county: '331102' })).token;

@@ -6,17 +6,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAnalystDatabase } from '../../server/console/analyst-database.ts';
-import { addUser, fingerprints, makeWorld, postSql, startServer, type TestServer, type World } from './world.ts';
+import { addUser, fingerprints, makeWorld, postSql, startWorldApp, type World, type WorldApp } from './world.ts';
 
 let world: World;
-let server: TestServer;
+let server: WorldApp;
 let token: string;
 let before: Record<string, string>;
 
 beforeAll(async () => {
   world = await makeWorld({ forceFixture: true });
   if (!existsSync(world.secretFile)) writeFileSync(world.secretFile, 'not-a-real-secret-but-must-stay-unread\n', { mode: 0o600 });
-  server = await startServer(world);
+  server = await startWorldApp(world);
   token = await addUser(server, 'ana', 'analyst');
   before = fingerprints(world);
 }, 120_000);

@@ -5,16 +5,15 @@
 // part of the city one.
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRealApp, type RealApp } from './real-app.ts';
-import { makeWorld, type World } from './world.ts';
+import { makeWorld, startWorldApp, type World, type WorldApp } from './world.ts';
 
 let world: World;
-let app: RealApp;
+let app: WorldApp;
 const tokens: Record<'city' | 'county', string> = { city: '', county: '' };
 
 beforeAll(async () => {
   world = await makeWorld();
-  app = await startRealApp(world);
+  app = await startWorldApp(world);
   tokens.city = (await app.auth.users.add({ name: 'city', role: 'viewer' })).token;
   tokens.county = (await app.auth.users.add({ name: 'county', role: 'viewer', county: '331102' })).token;
 }, 300_000);

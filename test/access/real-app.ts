@@ -1,21 +1,12 @@
-// The real app (server/app.ts) as `npm start` wires it — the auth router in the authenticate
-// slot, the SQL console as a route module — on a free port, over a test world.
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app.ts';
-import { buildClientAssets } from '../../server/assets.ts';
+// An alias kept for tests written before the one starter (test/server/start-app.ts): new tests
+// call startWorldApp of ./world.ts.
 import type { AuditLog } from '../../pipelines/audit-log/index.ts';
-import { createAuth, type Auth, type AuthOptions } from '../../server/auth/auth.ts';
+import type { AuthOptions } from '../../server/auth/auth.ts';
 import { auditRoutes } from '../../server/routes/audit.ts';
-import { createConsoleService } from '../../server/console/routes.ts';
-import { PdfRenderer } from '../../server/pdf.ts';
-import { WarehouseHolder } from '../../server/warehouse.ts';
-import type { World } from './world.ts';
+import { startTestApp } from '../server/start-app.ts';
+import type { World, WorldApp } from './world.ts';
 
-export interface RealApp {
-  url: string;
-  auth: Auth;
-  close(): Promise<void>;
-}
+export type RealApp = WorldApp;
 
 export interface RealAppOptions {
   timeoutMs?: number;
@@ -26,31 +17,12 @@ export interface RealAppOptions {
 }
 
 export async function startRealApp(world: World, options: RealAppOptions = {}): Promise<RealApp> {
-  const warehouse = await WarehouseHolder.open({ file: world.warehouseFile, pollMs: 0, threads: 1 });
-  const assets = await buildClientAssets();
-  const pdf = new PdfRenderer({});
-  const auth = createAuth({ usersFile: world.usersFile, tls: false, ...options.auth, ...(options.audit ? { audit: options.audit } : {}) });
-  const sqlConsole = createConsoleService({
-    dataDir: world.dataDir,
+  const { tls: _tls, ...auth } = options.auth ?? {};
+  const app = await startTestApp({
     warehouseFile: world.warehouseFile,
-    consoleTimeoutMs: options.timeoutMs ?? 10_000,
-    consoleRowLimit: 10_000,
-    consoleExportRowCap: 1_000_000,
-    consoleMemoryLimit: '512MB',
+    authenticate: { usersFile: world.usersFile, ...auth, ...(options.audit ? { audit: options.audit } : {}) },
+    console: { dataDir: world.dataDir, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+    ...(options.audit ? { routes: [auditRoutes({ dir: options.audit.dir, retentionDays: options.audit.retentionDays })] } : {}),
   });
-  const app = createApp({ warehouse, assets, pdf, authenticate: auth.router, routes: [sqlConsole.routes, ...(options.audit ? [auditRoutes({ dir: options.audit.dir, retentionDays: options.audit.retentionDays })] : [])] });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    auth,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      sqlConsole.close();
-      await warehouse.close();
-      await pdf.close();
-    },
-  };
+  return { ...app, auth: app.auth! };
 }

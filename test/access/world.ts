@@ -1,24 +1,19 @@
-// A small world for the access tests: a DATA_DIR with a published warehouse (the real
-// pipeline's `tiny` demo set once it exists, else the server tests' fixture), its analyst
-// database written by the real writer, users made through the real store, and an HTTP server
-// on a free port: the security headers, the auth router and the console router on a tiny
-// Express app, plus stand-ins for /api/health and /api/indicators (real-app.ts starts the real app).
-import { securityHeaders } from '../../server/http/security-headers.ts';
+// A small world for the access tests: a DATA_DIR with a published warehouse (the `tiny` demo
+// set through the real refresh, or the server tests' fixture), its analyst database written by
+// the real writer, and users made through the real store; the app over it is started by the one
+// test starter (test/server/start-app.ts) with the real auth and the SQL console.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import { analystFileFor, currentAnalystFile, writeAnalystDatabase } from '../../pipelines/publish/analyst.ts';
-import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
-import { createAuth, type Auth } from '../../server/auth/auth.ts';
+import { openDatabase } from '../../pipelines/warehouse/duckdb.ts';
+import type { Auth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
 import type { ConsoleEngine } from '../../server/console/engine.ts';
-import { createConsoleService, type ConsoleConfig } from '../../server/console/routes.ts';
-import type { ConsoleQueryEvent } from '../../server/console/router.ts';
 import { buildTestWarehouse } from '../server/fixture-warehouse.ts';
+import { startTestApp, type ConsoleOptions, type TestApp, type TestAppOptions } from '../server/start-app.ts';
 
 export interface World {
   dataDir: string;
@@ -64,12 +59,26 @@ export function fingerprints(world: World): Record<string, string> {
   return Object.fromEntries(files.filter((f) => existsSync(f)).map((f) => [f, sha256File(f)]));
 }
 
-export interface TestServer {
-  url: string;
-  auth: Auth;
-  engine: ConsoleEngine;
-  close(): Promise<void>;
+/** The app over a world: the real auth makes its users. */
+export type WorldApp = TestApp & { auth: Auth };
+
+/** The app as `npm start` wires it over the world: the real auth, the SQL console (with these limits). */
+export async function startWorldApp(
+  world: World,
+  options: { console?: Omit<ConsoleOptions, 'dataDir'>; tls?: boolean; loginFailureLimit?: number; refresh?: TestAppOptions['refresh'] } = {},
+): Promise<WorldApp> {
+  const app = await startTestApp({
+    warehouseFile: world.warehouseFile,
+    authenticate: { usersFile: world.usersFile, loginFailureLimit: options.loginFailureLimit ?? 10 },
+    tls: options.tls ?? false,
+    console: { dataDir: world.dataDir, ...options.console },
+    ...(options.refresh ? { refresh: options.refresh } : {}),
+  });
+  return { ...app, auth: app.auth! };
 }
+
+/** The world's app with its console engine at hand (tests of the console's limits). */
+export type TestServer = WorldApp & { engine: ConsoleEngine };
 
 export interface ServerOptions {
   timeoutMs?: number;
@@ -79,76 +88,30 @@ export interface ServerOptions {
   tls?: boolean;
   memoryLimit?: string;
   /** More console settings (workers, queue, caps). */
-  console?: Partial<ConsoleConfig>;
+  console?: ConsoleOptions['config'];
   /** The console's after-query hook. */
-  onQuery?: (event: ConsoleQueryEvent) => void;
+  onQuery?: ConsoleOptions['onQuery'];
 }
 
-/** The auth and console routers on an Express app on a free port, with stand-in API routes. */
+/** startWorldApp with the console's settings named one by one. */
 export async function startServer(world: World, options: ServerOptions = {}): Promise<TestServer> {
-  const auth = createAuth({ usersFile: world.usersFile, tls: options.tls ?? false, loginFailureLimit: options.loginFailureLimit ?? 10 });
-  const sqlConsole = createConsoleService(
-    {
-      dataDir: world.dataDir,
-      warehouseFile: world.warehouseFile,
-      consoleTimeoutMs: options.timeoutMs ?? 10_000,
-      consoleRowLimit: options.rowLimit ?? 10_000,
-      consoleExportRowCap: options.exportRowCap ?? 1_000_000,
-      consoleMemoryLimit: options.memoryLimit ?? '512MB',
-      ...options.console,
-    },
-    { log: (message, error) => console.error(message, error), ...(options.onQuery ? { onQuery: options.onQuery } : {}) },
-  );
-  const main = await openDatabase(world.warehouseFile, { readOnly: true, threads: 1 });
-  const app = express();
-  app.use(securityHeaders({ tls: options.tls ?? false }));
-  app.use(auth.router);
-  app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  const { console: config, onQuery, tls, loginFailureLimit, ...limits } = options;
+  const app = await startWorldApp(world, {
+    console: { ...limits, ...(config ? { config } : {}), ...(onQuery ? { onQuery } : {}) },
+    ...(tls !== undefined ? { tls } : {}),
+    ...(loginFailureLimit !== undefined ? { loginFailureLimit } : {}),
   });
-  app.get('/api/indicators', async (req, res) => {
-    const rows = await queryJson(main.connection, "SELECT * FROM mart.indicator_values WHERE grain IN ('city', 'county') ORDER BY ALL LIMIT 200");
-    res.json({ rows, scope: req.scope });
-  });
-  app.get('/api/runs', (_req, res) => {
-    res.json({ runs: [] });
-  });
-  app.post('/api/refresh', (_req, res) => {
-    res.status(202).json({ started: true });
-  });
-  app.get('/', (req, res) => {
-    res.type('html').send(`<!doctype html><meta name="csrf-token" content="${String(res.locals.csrfToken ?? '')}"><p>${req.user?.name}</p>`);
-  });
-  app.post('/api/echo', (req, res) => {
-    res.json({ ok: true, user: req.user?.name });
-  });
-  const consoleRoutes = express.Router();
-  sqlConsole.routes(consoleRoutes, undefined as never);
-  app.use(consoleRoutes);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    auth,
-    engine: sqlConsole.engine,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      sqlConsole.close();
-      main.close();
-    },
-  };
+  return { ...app, engine: app.console!.engine };
 }
 
 /** Creates a user through the real store; returns its API token. */
-export async function addUser(server: TestServer, name: string, role: Role, county: string | null = null): Promise<string> {
-  const { token } = await server.auth.users.add({ name, role, county });
+export async function addUser(app: WorldApp, name: string, role: Role, county: string | null = null): Promise<string> {
+  const { token } = await app.auth.users.add({ name, role, county });
   return token;
 }
 
 export async function postSql(
-  server: TestServer,
+  server: { url: string },
   token: string,
   sql: string,
   options: { format?: string; accept?: string; id?: string } = {},

@@ -1,8 +1,8 @@
 // A small SQL project in the shape of the real one, for testing the refresh on its own: every
 // landed row passes except a case whose status is not one of the three, which is rejected
 // `bad_enum`; history tables keep snapshots and versions; a singular test fails on a case
-// called BLOCK. Init statements (the audit DDL among them) and macros are the real ones of
-// sql/init and sql/macros (the person_key macro builds on them).
+// called BLOCK. Init statements (the audit DDL among them), macros and seeds are the real ones
+// of sql/init, sql/macros and sql/seeds (the person_key macro builds on them).
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SQL_ROOT } from '../../pipelines/models/project.ts';
@@ -47,5 +47,6 @@ export function writeStubProject(root: string): string {
   }
   cpSync(path.join(SQL_ROOT, 'init'), path.join(root, 'init'), { recursive: true });
   cpSync(path.join(SQL_ROOT, 'macros'), path.join(root, 'macros'), { recursive: true });
+  cpSync(path.join(SQL_ROOT, 'seeds'), path.join(root, 'seeds'), { recursive: true });
   return root;
 }

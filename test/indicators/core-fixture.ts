@@ -247,7 +247,7 @@ export function martProject(): Project {
   const project = loadProject();
   const latest = new Set(loaderLatestModels(project));
   // audit.rejects (build phase) feeds the rejection marts
-  return { ...project, models: project.models.filter((m) => m.schema === 'mart' || (m.schema === 'audit' && m.phase === 'build') || latest.has(m)) };
+  return { ...project, models: project.models.filter((m) => m.schema === 'intermediate' || m.schema === 'mart' || (m.schema === 'audit' && m.phase === 'build') || latest.has(m)) };
 }
 
 /** Builds every mart and runs every data test; returns the test results. */

@@ -22,7 +22,7 @@ describe('mart schema', () => {
     const columns = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
       db.connection,
       `SELECT table_name, column_name, data_type FROM information_schema.columns
-       WHERE table_schema = 'mart' AND table_name NOT LIKE 'int\\_%' ESCAPE '\\'
+       WHERE table_schema = 'mart'
        ORDER BY table_name, ordinal_position`,
     );
     const actual: Record<string, [string, string][]> = {};

@@ -5,17 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../pipelines/config.ts';
 import { generateDemoExports } from '../../pipelines/demo/generate.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
-import { createApp } from '../../server/app.ts';
-import { buildClientAssets } from '../../server/assets.ts';
-import { createAuth } from '../../server/auth/auth.ts';
-import { PdfRenderer } from '../../server/pdf.ts';
-import { WarehouseHolder } from '../../server/warehouse.ts';
+import type { WarehouseHolder } from '../../server/warehouse.ts';
+import { startTestApp } from '../server/start-app.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const HMAC_SECRET = 'refresh-safety-tests-secret-0123456789abcdef';
@@ -125,30 +121,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app over DATA_DIR's warehouse, as `npm start` wires it: token auth, default polling. */
+/** The real app over DATA_DIR's warehouse, as `npm start` wires it: token auth, polling once a second. */
 export async function startServer(config: Config): Promise<TestServer> {
-  const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, threads: 1 });
-  const auth = createAuth({ usersFile: config.usersFile, tls: false });
-  const { token } = await auth.users.add({ name: 'leader', role: 'viewer' });
-  const pdf = new PdfRenderer({});
-  const app = createApp({ warehouse, assets: await buildClientAssets(), pdf, authenticate: auth.router });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await startTestApp({ warehouseFile: config.warehouseFile, authenticate: { usersFile: config.usersFile }, pollMs: 1000 });
+  const { token } = await app.auth!.users.add({ name: 'leader', role: 'viewer' });
   return {
-    url,
+    url: app.url,
     token,
-    warehouse,
+    warehouse: app.warehouse,
     async get(pathAndQuery: string) {
-      const response = await fetch(`${url}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${app.url}${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
       return { status: response.status, body: await response.text() };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await warehouse.close();
-      await pdf.close();
-    },
+    close: app.close,
   };
 }
 

@@ -110,7 +110,7 @@ describe('incremental builds', () => {
     for (const plan of plans.slice(1)) {
       expect(plan['core.cases']).toMatchObject({ mode: 'keys', reason: 'new_versions' });
       expect(plan['core.training_records']).toMatchObject({ mode: 'keys' });
-      expect(plan['mart.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
+      expect(plan['intermediate.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
     }
     // The corrections touch 2024 (a case moved out of it, one into it) and 2025.
     expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
@@ -152,14 +152,14 @@ describe('incremental builds', () => {
     const project = loadProject();
     const changed = {
       ...project,
-      models: project.models.map((m) => (m.relation === 'mart.int_parts_cases' ? { ...m, sql: `${m.sql}\n-- changed` } : m)),
+      models: project.models.map((m) => (m.relation === 'intermediate.int_parts_cases' ? { ...m, sql: `${m.sql}\n-- changed` } : m)),
     };
     const db = await openDatabase(world.config.warehouseFile, { threads: 1 });
     try {
       await db.connection.run("SET VARIABLE run_id = 'no-such-run'");
       const plan = byRelation(await planBuild(db.connection, changed, { rebuild: false }));
-      expect(plan['mart.int_parts_cases']).toMatchObject({ mode: 'full', reason: 'sql_changed' });
-      expect(plan['mart.int_office_indicator_parts']).toMatchObject({ mode: 'full', reason: 'upstream_changed' });
+      expect(plan['intermediate.int_parts_cases']).toMatchObject({ mode: 'full', reason: 'sql_changed' });
+      expect(plan['intermediate.int_office_indicator_parts']).toMatchObject({ mode: 'full', reason: 'upstream_changed' });
       expect(plan['mart.indicator_values']).toMatchObject({ mode: 'full', reason: 'upstream_changed' });
       // Untouched by the change, and no new data: nothing to re-insert.
       expect(plan['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: [] });

@@ -5,22 +5,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../pipelines/config.ts';
 import { generateDemoExports } from '../../pipelines/demo/generate.ts';
 import { journalDirFor, readRunJournals, type RunJournal } from '../../pipelines/run/journal.ts';
-import { createApp } from '../../server/app.ts';
-import { buildClientAssets, type ClientAssets } from '../../server/assets.ts';
-import { createAuth } from '../../server/auth/auth.ts';
 import type { Role } from '../../server/auth/roles.ts';
 import { UserStore } from '../../server/auth/users.ts';
-import type { Logger } from '../../server/log.ts';
-import { PdfRenderer } from '../../server/pdf.ts';
-import { createRefreshService, type RefreshService } from '../../server/refresh/service.ts';
+import type { RefreshService } from '../../server/refresh/service.ts';
 import type { RefreshRunnerOptions } from '../../server/refresh/runner.ts';
-import { WarehouseHolder } from '../../server/warehouse.ts';
+import type { WarehouseHolder } from '../../server/warehouse.ts';
+import { startTestApp } from '../server/start-app.ts';
 import type { RunHistoryEntry } from '../../dashboards/queries/runs.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -69,36 +64,17 @@ export interface Server {
   close(): Promise<void>;
 }
 
-let assets: Promise<ClientAssets> | undefined;
-
 /** The app as server/main.ts wires it, over the world's DATA_DIR; `config` overrides settings. */
 export async function startServer(world: World, options: { config?: Partial<Config>; runner?: Omit<RefreshRunnerOptions, 'config' | 'log' | 'onRunEnd'> } = {}): Promise<Server> {
   const config: Config = { ...world.config, ...options.config };
-  const logs: string[] = [];
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void logs.push(`${level} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
-  const log: Logger = { info: record('INFO'), warn: record('WARN'), error: record('ERROR') };
-  const warehouse = await WarehouseHolder.open({ file: config.warehouseFile, pollMs: 500, threads: 1, log });
-  assets ??= buildClientAssets();
-  const pdf = new PdfRenderer({});
-  const auth = createAuth({ usersFile: config.usersFile, tls: false });
-  const service = createRefreshService({ config, log, warehouse, runner: { ...options.runner, childEnv: { HMAC_SECRET, ...options.runner?.childEnv } } });
-  const app = createApp({ warehouse, assets: await assets, pdf, log, runJournalDir: journalDirFor(config.dataDir), authenticate: auth.router, routes: [service.routes] });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    service,
-    warehouse,
-    logs,
-    close: async () => {
-      await service.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await warehouse.close();
-      await pdf.close();
-    },
-  };
+  const app = await startTestApp({
+    warehouseFile: config.warehouseFile,
+    pollMs: 500,
+    authenticate: { usersFile: config.usersFile },
+    runJournalDir: journalDirFor(config.dataDir),
+    refresh: { config, runner: { ...options.runner, childEnv: { HMAC_SECRET, ...options.runner?.childEnv } } },
+  });
+  return { url: app.url, service: app.refresh!, warehouse: app.warehouse, logs: app.logs, close: app.close };
 }
 
 export async function api(server: { url: string }, token: string, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {

@@ -11,6 +11,8 @@ import { tableFromIPC } from 'apache-arrow';
 import type { RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
+import { createApp, type AppOptions } from '../../server/app.ts';
+import { buildClientAssets } from '../../server/assets.ts';
 import { buildTestWarehouse } from './fixture-warehouse.ts';
 import { startTestApp, type TestApp } from './start-app.ts';
 
@@ -236,10 +238,17 @@ describe('county scope (the seam for authentication)', () => {
 
   it("refuses another county's page", async () => {
     const other = expected.find((r) => r.grain === 'county' && r.unit_code !== county)?.unit_code;
-    if (!other) return;
+    expect(other, 'the test warehouse has a second county').toBeDefined();
     expect((await fetch(`${scoped.url}/county/${other}`)).status).toBe(404);
     expect((await fetch(`${scoped.url}/training?county=${other}`)).status).toBe(404);
     expect((await fetch(`${scoped.url}/county/${county}`)).status).toBe(200);
+  });
+});
+
+describe('createApp', () => {
+  it('refuses to make an app without an authenticate step (fail closed: no default reader)', async () => {
+    const options = { warehouse: app.warehouse, assets: await buildClientAssets() } as unknown as AppOptions;
+    expect(() => createApp(options)).toThrow(/authenticate step is required/);
   });
 });
 

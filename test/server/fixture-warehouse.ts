@@ -1,13 +1,14 @@
-// A small, deterministic warehouse file on disk for the server and browser tests, built through
-// the real mart models (sql/marts) from hand-made core rows (test/indicators/core-fixture.ts).
-// Stand-in until the demo generator (`tiny` scale) and the refresh CLI land: then
-// buildTestWarehouse() takes the real path (see realPipelineAvailable()).
+// The warehouse files of the server, access and browser tests. buildTestWarehouse(): the demo
+// generator's `tiny` set loaded by the real refresh CLI; with `forceFixture`, the small,
+// deterministic fixture below instead, built through the real mart models (sql/marts) from
+// hand-made core rows (test/indicators/core-fixture.ts) — seconds faster, for tests about
+// access rather than about the data.
 //
 // The data: all 9 counties, three or four offices each (real township names), two snapshot
 // years, a vacant director, an office outside every cluster, cases over 18 months, training
 // near the 12-day / 90-hour lines, a few rejected rows and two published runs.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,11 +220,6 @@ export async function buildFixtureWarehouse(file: string): Promise<void> {
   }
 }
 
-/** The loader's CLI and the demo generator, once both are in the repository. */
-export function realPipelineAvailable(): boolean {
-  return existsSync(path.join(ROOT, 'pipelines/cli/refresh.ts')) && existsSync(path.join(ROOT, 'pipelines/demo/generate.ts'));
-}
-
 /** Runs `npm run refresh`'s CLI as a child process (as the server does). */
 async function runRefreshCli(inbox: string, db: string, dataDir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -240,19 +236,18 @@ async function runRefreshCli(inbox: string, db: string, dataDir: string): Promis
 }
 
 /**
- * A test warehouse in `dataDir`: the demo generator's `tiny` set loaded by the real refresh CLI
- * when both exist, else the fixture above. Returns the warehouse file.
+ * A test warehouse in `dataDir`: the demo generator's `tiny` set loaded by the real refresh CLI,
+ * or with `forceFixture` the fixture above. Returns the warehouse file.
  */
 export async function buildTestWarehouse(dataDir: string, options: { forceFixture?: boolean } = {}): Promise<string> {
   const file = path.join(dataDir, 'warehouse', 'warehouse.duckdb');
-  if (!options.forceFixture && realPipelineAvailable()) {
+  if (!options.forceFixture) {
     const inbox = path.join(dataDir, 'inbox');
     await mkdir(inbox, { recursive: true });
-    const demo = (await import(path.join(ROOT, 'pipelines/demo/generate.ts'))) as {
-      generateDemoExports(options: { outDir: string; scale: string; endDate: string }): Promise<unknown>;
-    };
+    // loaded here only: the fixture's users need no generator
+    const { generateDemoExports } = await import('../../pipelines/demo/generate.ts');
     // A fixed end date: the pages' default year and every figure are the same whatever day the suite runs.
-    await demo.generateDemoExports({ outDir: inbox, scale: 'tiny', endDate: FIXTURE_END_DATE });
+    await generateDemoExports({ outDir: inbox, scale: 'tiny', endDate: FIXTURE_END_DATE });
     await mkdir(path.dirname(file), { recursive: true });
     await runRefreshCli(inbox, file, dataDir);
     return file;

@@ -1,4 +1,5 @@
--- The newest published runs, for the merged run history (GET /api/runs, 数据质量): stages as
+-- The newest published runs, newest first: the one query of audit.runs (the merged run history
+-- of GET /api/runs and 数据质量, /api/health's last run, the latest run's rejects). Stages as
 -- JSON text (seconds per stage). Params: $limit.
 SELECT
     run_id,

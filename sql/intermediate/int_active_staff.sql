@@ -5,7 +5,7 @@
 -- Grain: (period, person_key).
 -- @test unique(period, person_key)
 -- @test not_null(period, person_key, office_code, role, start_date, in_training_denominator)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 SELECT
     y.period,
     y.as_of,
@@ -30,7 +30,7 @@ SELECT
     s.file_name,
     s.sheet,
     s.row_number
-FROM mart.int_years AS y
+FROM intermediate.int_years AS y
 JOIN core.staff AS s ON s.snapshot_date = y.as_of
 JOIN core.offices AS o ON o.snapshot_date = s.snapshot_date AND o.office_code = s.office_code
 CROSS JOIN (SELECT list(item) AS posts FROM mart.plan_categories WHERE kind = 'post') AS plan

@@ -18,7 +18,7 @@ WITH clipped AS (
         greatest(r.start_date, y.year_start) AS day_from,
         least(r.end_date, y.year_end) AS day_to
     FROM core.training_records AS r
-    JOIN mart.int_years AS y ON r.start_date <= y.year_end AND r.end_date >= y.year_start
+    JOIN intermediate.int_years AS y ON r.start_date <= y.year_end AND r.end_date >= y.year_start
     -- only the years being rebuilt (all in a full build)
     WHERE r.person_key IS NOT NULL AND in_build_years(y.period)
 ),
@@ -56,7 +56,7 @@ days AS (
 hours AS (
     SELECT y.period, r.person_key, sum(round(r.hours, 6)::DECIMAL(38, 6))::DOUBLE AS hours
     FROM core.training_records AS r
-    JOIN mart.int_years AS y ON r.start_date BETWEEN y.year_start AND y.year_end
+    JOIN intermediate.int_years AS y ON r.start_date BETWEEN y.year_start AND y.year_end
     WHERE r.person_key IS NOT NULL AND in_build_years(y.period)
     GROUP BY ALL
 )

@@ -9,7 +9,7 @@
 -- @test expect(numerator >= 0 AND denominator >= 0)
 WITH offices AS (
     SELECT *, tier = 'key' AS is_key, tier = 'ordinary' AS is_ordinary
-    FROM mart.int_year_offices
+    FROM intermediate.int_year_offices
 )
 SELECT 'cluster_coverage' AS indicator_id, period, office_code,
        (is_ordinary AND cluster_code IS NOT NULL)::INTEGER::DOUBLE AS numerator,

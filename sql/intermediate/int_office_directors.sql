@@ -4,10 +4,10 @@
 -- Grain: (period, office_code).
 -- @test unique(period, office_code)
 -- @test not_null(period, office_code, person_key)
--- @test relationships(period, office_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, office_code -> intermediate.int_year_offices(period, office_code))
 SELECT period, office_code, person_key, staffing_type, legal_background, legal_qualification,
        enforcement_certificate, public_lawyer, start_date
-FROM mart.int_active_staff
+FROM intermediate.int_active_staff
 WHERE role = '所长'
 QUALIFY row_number() OVER (
     PARTITION BY period, office_code

@@ -7,12 +7,12 @@
 -- @test unique(period, office_code)
 -- @test not_null(period, as_of, office_code, office_name, county_code, county_name, tier)
 -- @test accepted_values(tier: key, ordinary)
--- @test relationships(period, cluster_code -> mart.int_year_offices(period, office_code))
+-- @test relationships(period, cluster_code -> intermediate.int_year_offices(period, office_code))
 -- @test expect(tier = 'ordinary' OR cluster_code = office_code)
 -- @test expect((cluster_code IS NULL) = (cluster_name IS NULL))
 WITH offices AS (
     SELECT y.period, y.as_of, o.*
-    FROM mart.int_years AS y
+    FROM intermediate.int_years AS y
     JOIN core.offices AS o ON o.snapshot_date = y.as_of
 ),
 key_offices AS (

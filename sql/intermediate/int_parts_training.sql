@@ -13,8 +13,8 @@ SELECT
     o.office_code,
     count(s.person_key) FILTER (WHERE t.days >= 12 OR t.hours >= 90)::DOUBLE AS numerator,
     count(s.person_key)::DOUBLE AS denominator
-FROM mart.int_year_offices AS o
-LEFT JOIN mart.int_active_staff AS s
+FROM intermediate.int_year_offices AS o
+LEFT JOIN intermediate.int_active_staff AS s
     ON s.period = o.period AND s.office_code = o.office_code AND s.in_training_denominator
-LEFT JOIN mart.int_person_year_training AS t ON t.period = s.period AND t.person_key = s.person_key
+LEFT JOIN intermediate.int_person_year_training AS t ON t.period = s.period AND t.person_key = s.person_key
 GROUP BY o.period, o.office_code

@@ -15,7 +15,7 @@ WITH mediation AS (
         o.office_code,
         count(*) FILTER (WHERE regexp_replace(c.outcome, '\s', '', 'g') = '调解成功') AS succeeded,
         count(*) AS closed
-    FROM mart.int_year_offices AS o
+    FROM intermediate.int_year_offices AS o
     JOIN core.cases AS c
         ON c.office_code = o.office_code
         AND c.business_line = '人民调解'
@@ -27,7 +27,7 @@ WITH mediation AS (
 ),
 lines AS (
     SELECT o.period, o.office_code, count(DISTINCT c.business_line) AS lines_active
-    FROM mart.int_year_offices AS o
+    FROM intermediate.int_year_offices AS o
     JOIN core.cases AS c
         ON c.office_code = o.office_code
         AND year(c.received_date)::VARCHAR = o.period
@@ -38,9 +38,9 @@ lines AS (
 )
 SELECT 'mediation_success_rate' AS indicator_id, o.period, o.office_code,
        coalesce(m.succeeded, 0)::DOUBLE AS numerator, coalesce(m.closed, 0)::DOUBLE AS denominator
-FROM mart.int_year_offices AS o
+FROM intermediate.int_year_offices AS o
 LEFT JOIN mediation AS m ON m.period = o.period AND m.office_code = o.office_code
 UNION ALL
 SELECT 'function_breadth', o.period, o.office_code, coalesce(l.lines_active, 0), 10
-FROM mart.int_year_offices AS o
+FROM intermediate.int_year_offices AS o
 LEFT JOIN lines AS l ON l.period = o.period AND l.office_code = o.office_code

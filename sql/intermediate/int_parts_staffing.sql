@@ -20,8 +20,8 @@ WITH per_office AS (
             WHERE list_has_any(s.plan_posts, ['合法性审查岗', '行政执法监督岗']) AND s.legal_qualification IS TRUE
         ) AS review_staff_qualified,
         coalesce(bool_or(s.public_lawyer IS TRUE), false) AS has_public_lawyer
-    FROM mart.int_year_offices AS o
-    LEFT JOIN mart.int_active_staff AS s ON s.period = o.period AND s.office_code = o.office_code
+    FROM intermediate.int_year_offices AS o
+    LEFT JOIN intermediate.int_active_staff AS s ON s.period = o.period AND s.office_code = o.office_code
     LEFT JOIN LATERAL (SELECT unnest(s.plan_posts) AS post) AS held ON true
     GROUP BY o.period, o.office_code, o.tier
 )

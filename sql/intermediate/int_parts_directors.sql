@@ -15,8 +15,8 @@ WITH offices AS (
         d.staffing_type IS NOT DISTINCT FROM '政法专编' AS director_zhengfa,
         o.director_attends_joint_meeting IS TRUE AND o.director_attends_governance_meeting IS TRUE AS director_attends_both,
         o.director_in_leadership IS TRUE AS director_in_leadership
-    FROM mart.int_year_offices AS o
-    LEFT JOIN mart.int_office_directors AS d ON d.period = o.period AND d.office_code = o.office_code
+    FROM intermediate.int_year_offices AS o
+    LEFT JOIN intermediate.int_office_directors AS d ON d.period = o.period AND d.office_code = o.office_code
 )
 SELECT 'key_director_legal_background' AS indicator_id, period, office_code,
        (is_key AND director_legal_background)::INTEGER::DOUBLE AS numerator,
