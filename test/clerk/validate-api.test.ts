@@ -113,9 +113,11 @@ function write(dir: string, name: string, bytes: Buffer): string {
 }
 
 /** Every file under DATA_DIR with its size and modification time. */
+/** Every file under DATA_DIR but the sign-in bookkeeping (a token's last use, the audit log), which any request writes. */
 function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
+    .filter((e) => !(e.name === 'token-usage.json' && e.parentPath === dir) && path.relative(dir, e.parentPath).split(path.sep)[0] !== 'audit')
     .map((e) => {
       const file = path.join(e.parentPath, e.name);
       const s = statSync(file);
