@@ -20,20 +20,7 @@ export function renderLoginPage(options: LoginPageOptions): string {
   const t = zh.login;
   const error = options.error ? `<p class="error" role="alert" id="login-error">${escapeHtml(options.error)}</p>` : '';
   const describedBy = options.error ? ' aria-describedby="login-error"' : '';
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t.title)} · ${escapeHtml(zh.login.product)}</title>
-<link rel="stylesheet" href="/login.css">
-<link rel="icon" href="data:,">
-</head>
-<body>
-<main>
-<h1>${escapeHtml(zh.login.product)}</h1>
-<h2>${escapeHtml(t.title)}</h2>
-${error}
+  return authPage(t.title, t.title, `${error}
 <form method="post" action="/login"${describedBy}>
 <input type="hidden" name="_csrf" value="${escapeHtml(options.formToken)}">
 <input type="hidden" name="next" value="${escapeHtml(options.next)}">
@@ -43,7 +30,25 @@ ${error}
 <input id="password" name="password" type="password" autocomplete="current-password" required></p>
 <p class="hint">${escapeHtml(t.hint)}</p>
 <p><button type="submit">${escapeHtml(t.submit)}</button></p>
-</form>
+</form>`);
+}
+
+/** The frame of the pages shown before the dashboards (sign-in, 修改密码): no script, one form. */
+export function authPage(title: string, heading: string, body: string): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · ${escapeHtml(zh.login.product)}</title>
+<link rel="stylesheet" href="/login.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<main>
+<h1>${escapeHtml(zh.login.product)}</h1>
+<h2>${escapeHtml(heading)}</h2>
+${body}
 </main>
 </body>
 </html>`;

@@ -2,7 +2,7 @@
 // a one-time (or expired) password it is the only page a session can reach.
 import { zhAudit } from '../../dashboards/i18n/zh-audit.ts';
 import { zh } from '../../dashboards/i18n/zh.ts';
-import { escapeHtml } from './login-page.ts';
+import { authPage, escapeHtml } from './login-page.ts';
 
 export interface PasswordPageOptions {
   csrfToken: string;
@@ -21,20 +21,7 @@ export function renderPasswordPage(options: PasswordPageOptions): string {
     ? `<p><label for="current">${escapeHtml(t.current)}</label>
 <input id="current" name="current" type="password" autocomplete="current-password" required></p>`
     : '';
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t.title)} · ${escapeHtml(zh.login.product)}</title>
-<link rel="stylesheet" href="/login.css">
-<link rel="icon" href="data:,">
-</head>
-<body>
-<main>
-<h1>${escapeHtml(zh.login.product)}</h1>
-<h2>${escapeHtml(t.title)}（${escapeHtml(options.userName)}）</h2>
-${notice ? `<p class="hint" id="password-notice">${escapeHtml(notice)}</p>` : ''}
+  return authPage(t.title, `${t.title}（${options.userName}）`, `${notice ? `<p class="hint" id="password-notice">${escapeHtml(notice)}</p>` : ''}
 ${error}
 <form method="post" action="/password"${options.error ? ' aria-describedby="password-error"' : ''}>
 <input type="hidden" name="_csrf" value="${escapeHtml(options.csrfToken)}">
@@ -48,8 +35,5 @@ ${current}
 <p class="hint" id="password-rules">${escapeHtml(t.rules)}</p>
 <p><button type="submit">${escapeHtml(t.submit)}</button></p>
 </form>
-<form method="post" action="/logout"><p><button type="submit" class="secondary">${escapeHtml(zh.login.logout)}</button></p></form>
-</main>
-</body>
-</html>`;
+<form method="post" action="/logout"><p><button type="submit" class="secondary">${escapeHtml(zh.login.logout)}</button></p></form>`);
 }
