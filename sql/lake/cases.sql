@@ -8,5 +8,4 @@ SELECT
     year(c.received_date)::INTEGER AS year,
     coalesce(o.county_code, 'unknown') AS county_code
 FROM core.cases AS c
-LEFT JOIN (SELECT office_code, arg_max(county_code, snapshot_date) AS county_code FROM core.offices GROUP BY office_code) AS o
-    USING (office_code)
+LEFT JOIN intermediate.int_office_county AS o USING (office_code)

@@ -29,29 +29,17 @@
 -- @test accepted_values(source: offices, cases, training)
 -- @test expect(days_behind_newest IS NULL OR days_behind_newest >= 0)
 -- @test expect(county_code = '3311' OR last_export_date IS NULL OR latest_rows > 0)
-WITH office_county AS (
-    -- an office's county, as of the latest snapshot that lists it
-    SELECT office_code, arg_max(county_code, snapshot_date) AS county_code
-    FROM core.offices
-    GROUP BY office_code
-),
-person_county AS (
-    SELECT s.person_key, arg_max(o.county_code, s.snapshot_date) AS county_code
-    FROM core.staff AS s
-    JOIN core.offices AS o ON o.snapshot_date = s.snapshot_date AND o.office_code = s.office_code
-    GROUP BY s.person_key
-),
-loaded_rows AS (
+WITH loaded_rows AS (
     -- loaded rows counted by source, export date and county
     SELECT source, export_date, county_code, count(*) AS rows
     FROM (
         SELECT 'offices' AS source, snapshot_date AS export_date, county_code FROM core.offices
         UNION ALL
         SELECT 'cases', v.export_date, oc.county_code
-        FROM core.case_versions AS v LEFT JOIN office_county AS oc USING (office_code)
+        FROM core.case_versions AS v LEFT JOIN intermediate.int_office_county AS oc USING (office_code)
         UNION ALL
         SELECT 'training', v.export_date, pc.county_code
-        FROM core.training_versions AS v LEFT JOIN person_county AS pc USING (person_key)
+        FROM core.training_versions AS v LEFT JOIN intermediate.int_person_county AS pc USING (person_key)
     )
     GROUP BY ALL
 ),

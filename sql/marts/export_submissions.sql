@@ -18,25 +18,14 @@
 -- @test accepted_values(source: offices, cases, training)
 -- @test relationships(county_code -> core.counties(county_code))
 -- @test expect(rows_loaded + rows_rejected > 0)
-WITH office_county AS (
-    SELECT office_code, arg_max(county_code, snapshot_date) AS county_code
-    FROM core.offices
-    GROUP BY office_code
-),
-person_county AS (
-    SELECT s.person_key, arg_max(o.county_code, s.snapshot_date) AS county_code
-    FROM core.staff AS s
-    JOIN core.offices AS o ON o.snapshot_date = s.snapshot_date AND o.office_code = s.office_code
-    GROUP BY s.person_key
-),
-rows_of AS (
+WITH rows_of AS (
     SELECT 'offices' AS source, snapshot_date AS export_date, county_code, 1 AS loaded, 0 AS rejected FROM core.offices
     UNION ALL
     SELECT 'cases', v.export_date, oc.county_code, 1, 0
-    FROM core.case_versions AS v LEFT JOIN office_county AS oc USING (office_code)
+    FROM core.case_versions AS v LEFT JOIN intermediate.int_office_county AS oc USING (office_code)
     UNION ALL
     SELECT 'training', v.export_date, pc.county_code, 1, 0
-    FROM core.training_versions AS v LEFT JOIN person_county AS pc USING (person_key)
+    FROM core.training_versions AS v LEFT JOIN intermediate.int_person_county AS pc USING (person_key)
     UNION ALL
     SELECT CASE kind WHEN 'staff' THEN 'offices' ELSE kind END, export_date, county_code, 0, 1
     FROM audit.rejects
