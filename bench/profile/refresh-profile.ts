@@ -2,7 +2,9 @@
 // warehouse and prints the seconds of every stage, every SQL model (summed over batches), the
 // read share spent in JavaScript, CPU seconds and peak RSS. Not a test; for profiling only:
 //   npx tsx bench/profile/refresh-profile.ts --exports DIR [--work DIR] [--json FILE] [--again DIR] [--keep]
+//   npx tsx bench/profile/refresh-profile.ts --base KEPT_WORK_DIR --again DIR [--work DIR]
 // --keep leaves the work folder (warehouse, archive) in place. --again DIR refreshes a second folder on top (an incremental run) and profiles that too.
+// --base starts from a copy of a work folder kept before (no full run): the incremental run alone, again and again.
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,15 +14,16 @@ import { runRefresh } from '../../pipelines/run/refresh.ts';
 import type { RefreshResult } from '../../pipelines/run/vocabulary.ts';
 
 const { values } = parseArgs({
-  options: { keep: { type: 'boolean' }, exports: { type: 'string' }, work: { type: 'string' }, json: { type: 'string' }, again: { type: 'string' } },
+  options: { keep: { type: 'boolean' }, base: { type: 'string' }, exports: { type: 'string' }, work: { type: 'string' }, json: { type: 'string' }, again: { type: 'string' } },
 });
-if (!values.exports) throw new Error('--exports DIR is required');
+if (!values.exports && !values.base) throw new Error('--exports DIR or --base DIR is required');
 const work = path.resolve(values.work ?? path.join(os.tmpdir(), `refresh-profile-${process.pid}`));
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 
 const config = loadConfig({ dataDir: work }, { ...process.env, HMAC_SECRET: 'profile-secret-0123456789abcdef' });
-const profiles = [await profile(values.exports, 'full')];
+if (values.base) await cp(path.resolve(values.base), work, { recursive: true });
+const profiles = values.base ? [] : [await profile(values.exports!, 'full')];
 if (values.again) profiles.push(await profile(values.again, 'incremental'));
 if (values.json) await writeFile(values.json, `${JSON.stringify(profiles, null, 1)}\n`);
 if (!values.keep) await rm(work, { recursive: true, force: true });
