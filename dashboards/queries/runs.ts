@@ -43,7 +43,7 @@ export interface RunHistoryEntry {
 
 export interface RunModelBuild {
   relation: string;
-  mode: 'full' | 'keys' | 'partitions';
+  mode: 'full' | 'keys' | 'partitions' | 'skip';
   periods: string[] | null;
   reason: string;
 }

@@ -1,16 +1,19 @@
 // What a refresh rebuilds in its build phase, model by model, and why. A nightly run rebuilds
 // only what its new files touch: the latest-version tables (core.cases, core.training_records)
 // by the keys of the run's new versions, the `@partition_by period` marts by the periods the
-// run touched (sql/scope/touched_years.sql); everything else whole. A model is rebuilt whole,
+// run touched (sql/scope/touched_years.sql), the `@partition_by period, office_code` case models
+// by the (period, office) pairs its new case versions touched (sql/scope/touched_offices.sql)
+// and whole the periods a snapshot touched; everything else whole. A model is rebuilt whole,
 // with everything that reads it, when the run is a rebuild, its table is new, or its SQL is
 // not the SQL it was last built with (audit.model_state). The plan is recorded per run in
 // audit.model_builds.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryJson } from '../warehouse/duckdb.ts';
-import type { Model, Project } from './project.ts';
+import { references, type Model, type Project } from './project.ts';
 
-export type BuildMode = 'full' | 'keys' | 'partitions';
+export type BuildMode = 'full' | 'keys' | 'partitions' | 'skip';
 export type BuildReason =
   | 'rebuild'
   | 'new'
@@ -20,13 +23,20 @@ export type BuildReason =
   | 'first_incremental'
   | 'not_partitioned'
   | 'new_versions'
-  | 'touched';
+  | 'touched'
+  | 'unchanged';
 
 export interface ModelBuild {
   relation: string;
   mode: BuildMode;
-  /** For `partitions`: the periods deleted and re-inserted (possibly none). */
+  /** For `partitions`: the periods deleted and re-inserted whole (possibly none). */
   periods: string[];
+  /**
+   * For `partitions` of a model partitioned by office too: how many (period, office) partitions
+   * besides the whole periods were deleted and re-inserted (the pairs are in the temp table
+   * build_offices, and recorded in audit.model_builds.offices).
+   */
+  offices?: number;
   reason: BuildReason;
 }
 
@@ -43,8 +53,28 @@ export function sqlHash(model: Model): string {
   return createHash('sha256').update(model.sql).digest('hex');
 }
 
+function seedHash(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/**
+ * A model whose rows can change with the day, not only with its inputs (today's date): never
+ * skipped as unchanged. (The latest-version models read the run's id only to find its keys.)
+ */
+const VOLATILE = /\b(current_date|current_timestamp|now\s*\(|today\s*\(|get_current_\w+\s*\()/i;
+
+export interface PlanOptions {
+  rebuild: boolean;
+  /**
+   * The load-phase relations this run's batches changed (runner.ts: `changed` of their
+   * results). A build model none of whose inputs changed (and not volatile) is skipped: its
+   * table stays as published. Without it every load relation counts as changed.
+   */
+  changedLoads?: ReadonlySet<string>;
+}
+
 /** The build plan of this run, decided before any build-phase model runs. */
-export async function planBuild(connection: DuckDBConnection, project: Project, options: { rebuild: boolean }): Promise<ModelBuild[]> {
+export async function planBuild(connection: DuckDBConnection, project: Project, options: PlanOptions): Promise<ModelBuild[]> {
   const models = project.models.filter((m) => m.phase === 'build');
   const stored = new Map(
     (await queryJson<{ relation: string; sql_hash: string }>(connection, 'SELECT relation, sql_hash FROM audit.model_state')).map((r) => [r.relation, r.sql_hash]),
@@ -62,6 +92,18 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
   const touched = !options.rebuild && scopeReady ? await queryJson<TouchedPeriod>(connection, project.touchedYearsSql!) : null;
   const periods = (touched ?? []).map((t) => t.period);
   const yearsChanged = (touched ?? []).some((t) => t.new_year);
+  // Case models partitioned by office: the touched pairs, and whole the periods whose offices a
+  // snapshot changed.
+  const officePairs = touched !== null && project.touchedOfficesSql !== null ? await fillBuildOffices(connection, project.touchedOfficesSql) : null;
+  const snapshotPeriods = (touched ?? []).filter((t) => t.sources.includes('snapshot')).map((t) => t.period);
+
+  // What this run changed, so far: the load relations, then every build model rebuilt with rows
+  // of its own to change (not skipped, and not a partitions build with nothing in scope).
+  const loadRelations = project.models.filter((m) => m.phase === 'load').map((m) => m.relation);
+  const changed = new Set(options.changedLoads ?? loadRelations);
+  // A seed whose file changed since the last build may change any model (macros read seeds too).
+  const seedsChanged = project.seeds.some((seed) => stored.get(`seed.${seed.name}`) !== seedHash(seed.file));
+  const inputChanged = (model: Model) => seedsChanged || references(model.sql).some((r) => changed.has(r));
 
   const plan = new Map<string, ModelBuild>();
   for (const model of models) {
@@ -75,14 +117,28 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     else if (model.materialized !== 'view' && !existing.has(model.relation)) build = whole('new');
     else if (stored.get(model.relation) !== sqlHash(model)) build = whole(stored.has(model.relation) ? 'sql_changed' : 'first_incremental');
     else if (upstreamChanged) build = whole('upstream_changed');
+    else if (!VOLATILE.test(model.sql) && !inputChanged(model)) build = { relation: model.relation, mode: 'skip', periods: [], reason: 'unchanged' };
     else if (model.materialized === 'incremental') build = { relation: model.relation, mode: 'keys', periods: [], reason: 'new_versions' };
     else if (model.partitionBy === null) build = whole('not_partitioned');
     else if (touched === null) build = whole('first_incremental');
     else if (yearsChanged) build = whole('years_changed');
-    else build = { relation: model.relation, mode: 'partitions', periods, reason: 'touched' };
+    else if (model.partitionBy.office !== null && officePairs !== null) {
+      const offices = officePairs.filter((p) => !snapshotPeriods.includes(p.period)).length;
+      build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, offices, reason: 'touched' };
+    } else build = { relation: model.relation, mode: 'partitions', periods, reason: 'touched' };
     plan.set(model.relation, build);
+    const nothingInScope = build.mode === 'partitions' && build.periods.length === 0 && (build.offices ?? 0) === 0;
+    if (build.mode !== 'skip' && !nothingInScope) changed.add(model.relation);
   }
   return [...plan.values()];
+}
+
+/** build_offices (a temp table the runner and in_build_offices() read) filled with the touched pairs. */
+async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql: string): Promise<{ period: string; office_code: string }[]> {
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE build_offices AS SELECT period || '/' || office_code AS key, period, office_code FROM (\n${touchedOfficesSql}\n)`,
+  );
+  return queryJson<{ period: string; office_code: string }>(connection, 'SELECT period, office_code FROM build_offices');
 }
 
 /** After the build: the SQL each model was built with, for the next run's plan. */
@@ -91,8 +147,16 @@ export async function recordBuild(connection: DuckDBConnection, project: Project
   for (const model of project.models.filter((m) => m.phase === 'build')) {
     await connection.run('INSERT INTO audit.model_state VALUES ($1, $2, $3)', [model.relation, sqlHash(model), runId]);
   }
+  for (const seed of project.seeds) {
+    await connection.run('INSERT INTO audit.model_state VALUES ($1, $2, $3)', [`seed.${seed.name}`, seedHash(seed.file), runId]);
+  }
   for (const build of plan) {
     const periods = build.mode === 'partitions' ? `[${build.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]` : 'NULL';
-    await connection.run(`INSERT INTO audit.model_builds VALUES ($1, $2, $3, ${periods}, $4)`, [runId, build.relation, build.mode, build.reason]);
+    // The office pairs rebuilt beside the whole periods, as 'period/office_code'.
+    const offices = build.offices === undefined ? 'NULL' : `(SELECT coalesce(list(key ORDER BY key) FILTER (WHERE NOT list_contains(${periods}, period)), []) FROM build_offices)`;
+    await connection.run(
+      `INSERT INTO audit.model_builds (run_id, relation, mode, periods, reason, offices) VALUES ($1, $2, $3, ${periods}, $4, ${offices})`,
+      [runId, build.relation, build.mode, build.reason],
+    );
   }
 }

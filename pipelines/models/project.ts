@@ -55,13 +55,27 @@ export interface Model {
   uniqueKey: string[];
   /**
    * `@partition_by period` (build-phase tables): an incremental run deletes and re-inserts only
-   * the periods its new data touched (build-plan.ts); null: rebuilt whole every run.
+   * the periods its new data touched; `@partition_by period, office_code`: only the (period,
+   * office) pairs its new case versions touched, and whole the periods a snapshot touched
+   * (build-plan.ts); null: rebuilt whole every run.
    */
-  partitionBy: string | null;
+  partitionBy: Partitioning | null;
+  /**
+   * `@rows_from staging.land_cases` (one relation or several): every row of the model comes from
+   * a row of those relations, so when they are all empty the runner leaves the model empty
+   * without running it (a nightly batch of case files need not run the office models' joins).
+   */
+  rowsFrom: string[];
   tests: ModelTest[];
   /** Other models this one reads, by relation. */
   dependsOn: string[];
   sql: string;
+}
+
+/** The partition columns of a model: its period column, and its office column when partitioned by office too. */
+export interface Partitioning {
+  period: string;
+  office: string | null;
 }
 
 export interface SingularTest {
@@ -86,6 +100,8 @@ export interface Project {
   seeds: { name: string; file: string }[];
   /** sql/scope/touched_years.sql: the periods a run's new data touches (build-plan.ts), if present. */
   touchedYearsSql: string | null;
+  /** sql/scope/touched_offices.sql: the (period, office) pairs its new case versions touch, if present. */
+  touchedOfficesSql: string | null;
 }
 
 export const SQL_ROOT = path.resolve(import.meta.dirname, '../../sql');
@@ -116,9 +132,20 @@ export function loadProject(root: string = SQL_ROOT): Project {
   const read = (folder: string) =>
     sqlFiles(path.join(root, folder)).map((file) => ({ file: path.relative(root, file), sql: readFileSync(file, 'utf8') }));
   const seeds = sqlFiles(path.join(root, 'seeds'), '.csv').map((file) => ({ name: path.basename(file, '.csv'), file }));
-  const touchedYearsFile = path.join(root, 'scope', 'touched_years.sql');
-  const touchedYearsSql = existsSync(touchedYearsFile) ? stripTrailingSemicolon(readFileSync(touchedYearsFile, 'utf8')) : null;
-  return { root, models: topoSort(unsorted), singularTests, initSql: read('init'), macroSql: read('macros'), seeds, touchedYearsSql };
+  const scope = (name: string) => {
+    const file = path.join(root, 'scope', name);
+    return existsSync(file) ? stripTrailingSemicolon(readFileSync(file, 'utf8')) : null;
+  };
+  return {
+    root,
+    models: topoSort(unsorted),
+    singularTests,
+    initSql: read('init'),
+    macroSql: read('macros'),
+    seeds,
+    touchedYearsSql: scope('touched_years.sql'),
+    touchedOfficesSql: scope('touched_offices.sql'),
+  };
 }
 
 function sqlFiles(dir: string, extension = '.sql'): string[] {
@@ -178,7 +205,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
     }
   }
-  const known = new Set(['materialized', 'unique_key', 'partition_by', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
+  const known = new Set(['materialized', 'unique_key', 'partition_by', 'rows_from', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
   for (const key of header.directives.keys()) {
     if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
   }
@@ -188,10 +215,17 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
   if (phaseText !== undefined && (phaseText !== 'build' || materialized !== 'incremental')) {
     throw new Error(`${rel}: @phase build is for incremental models only`);
   }
-  const partitionBy = header.directives.get('partition_by')?.[0] ?? null;
-  if (partitionBy !== null && (materialized !== 'table' || folder === 'staging' || !/^[A-Za-z_]\w*$/.test(partitionBy))) {
-    throw new Error(`${rel}: @partition_by takes one column, on build-phase table models`);
+  const partitionText = header.directives.get('partition_by')?.[0];
+  const partitionColumns = partitionText === undefined ? [] : splitList(partitionText);
+  if (
+    partitionText !== undefined &&
+    (materialized !== 'table' || folder === 'staging' || partitionColumns.length < 1 || partitionColumns.length > 2 || !partitionColumns.every((c) => /^[A-Za-z_]\w*$/.test(c)))
+  ) {
+    throw new Error(`${rel}: @partition_by takes a period column and optionally an office column, on build-phase table models`);
   }
+  const partitionBy: Partitioning | null = partitionText === undefined ? null : { period: partitionColumns[0]!, office: partitionColumns[1] ?? null };
+  const rowsFrom = splitList(header.directives.get('rows_from')?.[0] ?? '');
+  if (!rowsFrom.every((r) => /^[a-z_]+\.[A-Za-z_]\w*$/.test(r))) throw new Error(`${rel}: @rows_from takes relations, schema.name`);
   return {
     relation: `${schema}.${name}`,
     schema,
@@ -203,6 +237,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     phase: folder === 'staging' || (materialized === 'incremental' && phaseText !== 'build') ? 'load' : 'build',
     uniqueKey: splitList(header.directives.get('unique_key')?.[0] ?? ''),
     partitionBy,
+    rowsFrom,
     tests,
     dependsOn: [],
     sql: stripTrailingSemicolon(text),

@@ -13,6 +13,11 @@ export interface ModelRunResult {
   seconds: number;
   /** Rows the model holds after the run (for incremental: rows added by this batch). */
   rows: number;
+  /**
+   * False when the run left the model's table as it was (skipped as unchanged, or an
+   * incremental model with nothing to add): the build plan skips what reads only such tables.
+   */
+  changed: boolean;
 }
 
 export interface RunModelsOptions {
@@ -51,13 +56,19 @@ export async function runModels(
   for (const model of project.models) {
     if (model.phase !== options.phase) continue;
     const started = performance.now();
-    let rows: number;
+    let rows = 0;
+    let changed = true;
     try {
-      rows = model.phase === 'build' ? await build(connection, model, plan.get(model.relation)) : await materialize(connection, model);
+      const built = plan.get(model.relation);
+      if (model.phase === 'build' && built?.mode === 'skip') changed = false;
+      else if (model.rowsFrom.length > 0 && (await allEmpty(connection, model.rowsFrom))) {
+        changed = !(model.materialized === 'incremental' && (await tableExists(connection, model.schema, model.name)));
+        rows = await leaveEmpty(connection, model);
+      } else rows = model.phase === 'build' ? await build(connection, model, built) : await materialize(connection, model);
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
-    const result = { relation: model.relation, phase: model.phase, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows };
+    const result = { relation: model.relation, phase: model.phase, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows, changed };
     results.push(result);
     options.onModel?.(result);
   }
@@ -130,17 +141,48 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
       return await replaceThroughTempTable(connection, model, target);
     }
     if (mode === 'partitions' && model.partitionBy !== null) {
-      const periods = plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ');
-      await connection.run(`SET VARIABLE build_years = [${periods}]::VARCHAR[]`);
-      const inScope = `list_contains(getvariable('build_years'), ${quoteIdent(model.partitionBy)}::VARCHAR)`;
+      const periods = `[${plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]`;
+      const period = `${quoteIdent(model.partitionBy.period)}::VARCHAR`;
+      let inScope: string;
+      if (model.partitionBy.office !== null && plan!.offices !== undefined) {
+        // Whole periods, and the touched (period, office) pairs of build_offices.
+        await connection.run(`SET VARIABLE build_whole_years = ${periods}`);
+        await connection.run(`SET VARIABLE build_years = list_distinct(${periods} || (SELECT coalesce(list(period), []) FROM build_offices))`);
+        await connection.run('SET VARIABLE build_by_offices = true');
+        inScope = `(list_contains(getvariable('build_whole_years'), ${period}) OR (${period} || '/' || ${quoteIdent(model.partitionBy.office)}) IN (SELECT key FROM build_offices))`;
+      } else {
+        await connection.run(`SET VARIABLE build_years = ${periods}`);
+        inScope = `list_contains(getvariable('build_years'), ${period})`;
+      }
       await connection.run(`DELETE FROM ${target} WHERE ${inScope}`);
       return insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n) WHERE ${inScope}`));
     }
     return insertedRows(await connection.runAndReadAll(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`));
   } finally {
     await connection.run('SET VARIABLE build_by_keys = false');
+    await connection.run('SET VARIABLE build_by_offices = false');
     await connection.run('SET VARIABLE build_years = NULL::VARCHAR[]');
+    await connection.run('SET VARIABLE build_whole_years = NULL::VARCHAR[]');
   }
+}
+
+/**
+ * A model whose `@rows_from` relation is empty has no rows: a table is created empty with its
+ * columns (LIMIT 0: planned, not run), an incremental model is left as it is (nothing to add,
+ * and no key of the batch to replace).
+ */
+async function leaveEmpty(connection: DuckDBConnection, model: Model): Promise<number> {
+  if (model.materialized === 'view') return materialize(connection, model);
+  if (model.materialized === 'incremental' && (await tableExists(connection, model.schema, model.name))) return 0;
+  const target = `${model.schema}.${quoteIdent(model.name)}`;
+  await connection.run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (\n${model.sql}\n) LIMIT 0`);
+  return 0;
+}
+
+async function allEmpty(connection: DuckDBConnection, relations: readonly string[]): Promise<boolean> {
+  const any = relations.map((r) => `SELECT 1 FROM ${r}`).join(' UNION ALL ');
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM (${any} LIMIT 1)`);
+  return Number(reader.getRows()[0]?.[0] ?? 0) === 0;
 }
 
 /** An incremental model that reads its own table: its rows are computed before anything is deleted. */
@@ -187,23 +229,32 @@ export function blockingFailures(results: DataTestResult[]): DataTestResult[] {
   return results.filter((r) => r.severity === 'error' && r.status !== 'pass');
 }
 
-/** Runs the column tests of the phase's models and, for the build phase, every singular test. */
+/**
+ * Runs the column tests of the phase's models and, for the build phase, every singular test.
+ * With the build's plan, a model the run skipped as unchanged keeps the results it was published
+ * with: its tests run only when they read a table the run changed (a relationships test's
+ * target), and a singular test only when one of its models changed.
+ */
 export async function runDataTests(
   connection: DuckDBConnection,
   project: Project,
-  options: { phase: Phase },
+  options: { phase: Phase; plan?: readonly ModelBuild[] },
 ): Promise<DataTestResult[]> {
+  const skipped = new Set((options.plan ?? []).filter((b) => b.mode === 'skip').map((b) => b.relation));
+  const unchanged = (relation: string) => skipped.has(relation);
   const results: DataTestResult[] = [];
   for (const model of project.models) {
     // Staging models are checked per batch; everything kept on disk is checked at build time.
     const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
     if (checkedIn !== options.phase) continue;
     for (const test of model.tests) {
+      if (unchanged(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
       results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(model.relation, test.test)));
     }
   }
   if (options.phase === 'build') {
     for (const test of project.singularTests) {
+      if (test.dependsOn.length > 0 && test.dependsOn.every(unchanged)) continue;
       results.push(await runTest(connection, test.name, `sql/${test.file}`, test.severity, test.sql.trim().replace(/;\s*$/, '')));
     }
   }

@@ -345,7 +345,9 @@ async function readAndValidate(run: Run, rounds: SourceFile[][], prepared: Prepa
 async function build(run: Run, prepared: Prepared, loaded: Loaded): Promise<void> {
   const connection = run.db!.connection;
   const models = await run.stages.time('build', async () => {
-    const plan = await planBuild(connection, prepared.project, { rebuild: run.rebuild });
+    // The load relations this run's batches changed (a night of case files leaves the office tables as they were).
+    const changedLoads = new Set(loaded.models.filter((m) => m.changed).map((m) => m.relation));
+    const plan = await planBuild(connection, prepared.project, { rebuild: run.rebuild, changedLoads });
     run.result.builds = plan;
     const built = await runModels(connection, prepared.project, { phase: 'build', plan });
     await recordBuild(connection, prepared.project, run.runId, plan);
@@ -360,7 +362,7 @@ async function build(run: Run, prepared: Prepared, loaded: Loaded): Promise<void
 /** tests: the build's data tests; a failing `error` test ends the run unpublished. */
 async function test(run: Run, prepared: Prepared, loaded: Loaded): Promise<void> {
   const connection = run.db!.connection;
-  const buildTests = await run.stages.time('tests', () => runDataTests(connection, prepared.project, { phase: 'build' }));
+  const buildTests = await run.stages.time('tests', () => runDataTests(connection, prepared.project, { phase: 'build', plan: run.result.builds }));
   run.result.tests = [...loaded.tests, ...buildTests];
   const blocking = blockingFailures(run.result.tests);
   if (blocking.length > 0) {

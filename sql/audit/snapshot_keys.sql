@@ -3,6 +3,7 @@
 -- rejected for its ID number). audit.rejects reads it: a rejected row is corrected when a later
 -- file of its kind loads its key. Cases and training records are in core.case_versions and
 -- core.training_versions. Appended batch by batch; a file read again replaces its own rows.
+-- @rows_from staging.stg_offices, staging.stg_staff
 -- @materialized incremental
 -- @unique_key file_id
 -- @test not_null(file_id, file_name, kind, export_date, load_seq, record_key)

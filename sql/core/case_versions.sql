@@ -1,6 +1,7 @@
 -- Every loaded row of every case file: one version of a case per file (within a file the key is
 -- unique, duplicate_key rejects the earlier rows). Appended batch by batch; a file read again
 -- (same sha256, so same file_id) replaces its own rows, so nothing here is ever doubled.
+-- @rows_from staging.stg_cases
 -- @materialized incremental
 -- @unique_key file_id
 -- @test unique(case_id, file_id)

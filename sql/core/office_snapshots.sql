@@ -1,6 +1,7 @@
 -- One row per office snapshot (the as-of date of an offices_<date> export): the files it came
 -- from and the run that loaded it. A re-exported snapshot of the same date replaces the earlier
 -- one (with core.offices and core.staff). A snapshot exists when its batch landed any row.
+-- @rows_from staging.stg_offices, staging.stg_staff
 -- @materialized incremental
 -- @unique_key snapshot_date
 -- @test unique(snapshot_date)

@@ -2,6 +2,7 @@
 -- key/ordinary; cluster_key_office as given for an ordinary office, NULL for a key office (it
 -- heads its own cluster); plaques every item of the cell; NULL flags and counts are unknown.
 -- A re-exported snapshot of the same date replaces the earlier one.
+-- @rows_from staging.stg_offices
 -- @materialized incremental
 -- @unique_key snapshot_date
 -- @test unique(snapshot_date, office_code)

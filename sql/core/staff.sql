@@ -2,6 +2,7 @@
 -- person_key (HMAC-SHA-256 of the normalised ID number; the raw number is never stored) with the
 -- masked ID beside it. A re-exported snapshot of the same date replaces the earlier one.
 -- Names are here: this table never goes to the analyst copy.
+-- @rows_from staging.stg_staff
 -- @materialized incremental
 -- @unique_key snapshot_date
 -- @test unique(snapshot_date, person_key)

@@ -1,5 +1,6 @@
 -- Every loaded row of every training file: one version of a record per file. Appended batch by
 -- batch; a file read again (same sha256, so same file_id) replaces its own rows.
+-- @rows_from staging.stg_training
 -- @materialized incremental
 -- @unique_key file_id
 -- @test unique(record_id, file_id)

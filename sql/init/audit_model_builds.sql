@@ -2,7 +2,8 @@
 -- of each model's SQL as last built into this warehouse — a model whose SQL changed is rebuilt
 -- whole, with everything downstream of it. model_builds: per published run and model, whether
 -- it was rebuilt whole (full), by the keys of the run's new versions (keys) or by the periods
--- the run touched (partitions), which periods, and why.
+-- the run touched (partitions), which periods, which (period, office) pairs for the models
+-- partitioned by office, and why.
 CREATE TABLE IF NOT EXISTS audit.model_state (
   relation VARCHAR NOT NULL,
   sql_hash VARCHAR NOT NULL,  -- sha256 hex of the model's SQL text
@@ -16,3 +17,6 @@ CREATE TABLE IF NOT EXISTS audit.model_builds (
   periods  VARCHAR[],         -- partitions: the periods deleted and re-inserted
   reason   VARCHAR NOT NULL   -- rebuild / new / sql_changed / upstream_changed / years_changed / not_partitioned / new_versions / touched
 );
+
+-- Models partitioned by office too: the 'period/office_code' pairs rebuilt besides the whole periods.
+ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS offices VARCHAR[];

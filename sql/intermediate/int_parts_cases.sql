@@ -4,8 +4,9 @@
 -- those the ones with outcome 调解成功. function_breadth: distinct business lines (of the ten)
 -- with at least one case received in the year whose status is not 已撤回, out of 10.
 -- Grain: (indicator_id, period, office_code).
--- Per year: an incremental run re-inserts only the periods its new data touched.
--- @partition_by period
+-- Per (year, office): an incremental run re-inserts only the (period, office) pairs its new case
+-- versions touched, and whole the years a new snapshot touched.
+-- @partition_by period, office_code
 -- @test unique(indicator_id, period, office_code)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
@@ -22,7 +23,7 @@ WITH mediation AS (
         AND c.status = '已办结'
         AND year(c.closed_date)::VARCHAR = o.period
     -- only the years being rebuilt (all in a full build)
-    WHERE in_build_years(o.period) AND in_build_years(year(c.closed_date))
+    WHERE in_build_years(o.period) AND in_build_years(year(c.closed_date)) AND in_build_offices(o.period, o.office_code)
     GROUP BY ALL
 ),
 lines AS (
@@ -33,7 +34,7 @@ lines AS (
         AND year(c.received_date)::VARCHAR = o.period
         AND c.status IS DISTINCT FROM '已撤回'
     JOIN mart.plan_categories AS plan ON plan.kind = 'business_line' AND plan.item = c.business_line
-    WHERE in_build_years(o.period) AND in_build_years(year(c.received_date))
+    WHERE in_build_years(o.period) AND in_build_years(year(c.received_date)) AND in_build_offices(o.period, o.office_code)
     GROUP BY ALL
 )
 SELECT 'mediation_success_rate' AS indicator_id, o.period, o.office_code,

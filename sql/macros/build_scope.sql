@@ -5,5 +5,17 @@
 CREATE OR REPLACE TEMP MACRO in_build_years(p) AS
     getvariable('build_years') IS NULL OR list_contains(getvariable('build_years')::VARCHAR[], p::VARCHAR);
 
+-- build_offices: the (period, office) partitions this run's new case versions touched, as
+-- 'period/office_code' keys (sql/scope/touched_offices.sql; filled by the build plan).
+CREATE TEMP TABLE IF NOT EXISTS build_offices (key VARCHAR, period VARCHAR, office_code VARCHAR);
+
+-- in_build_offices(p, o): the (period, office) partition is one the model is rebuilding now —
+-- a period rebuilt whole (build_whole_years), or a touched pair; always true when the model is
+-- not being built by offices. Like in_build_years, only for narrowing early.
+CREATE OR REPLACE TEMP MACRO in_build_offices(p, o) AS
+    NOT coalesce(getvariable('build_by_offices'), false)
+    OR list_contains(getvariable('build_whole_years')::VARCHAR[], p::VARCHAR)
+    OR (p::VARCHAR || '/' || o) IN (SELECT key FROM build_offices);
+
 -- build_by_keys(): the model is updated by the keys of this run's new versions (not rebuilt whole).
 CREATE OR REPLACE TEMP MACRO build_by_keys() AS coalesce(getvariable('build_by_keys'), false);

@@ -8,8 +8,9 @@
 -- Grain: (month, office_code, business_line).
 -- Columns: period, month ('2025-03'), office_code, county_code, cluster_code, business_line,
 -- received, withdrawn, in_progress, closed, mediation_closed, mediation_success.
--- Per year: an incremental run re-inserts only the periods its new data touched.
--- @partition_by period
+-- Per (year, office): an incremental run re-inserts only the (period, office) pairs its new case
+-- versions touched, and whole the years a new snapshot touched.
+-- @partition_by period, office_code
 -- @zh 按月、司法所、业务类型统计的案件数：当月受理、其中已撤回、仍在办理，当月办结，以及办结中人民调解案件数与调解成功数。任一计数大于 0 才有行。
 -- @column period: 年度
 -- @column month: 月份，如 2025-03
@@ -43,8 +44,8 @@ WITH events AS (
         0 AS mediation_closed,
         0 AS mediation_success
     FROM core.cases
-    -- only the years being rebuilt (all in a full build)
-    WHERE in_build_years(year(received_date))
+    -- only the (year, office) partitions being rebuilt (all in a full build)
+    WHERE in_build_years(year(received_date)) AND in_build_offices(year(received_date), office_code)
     UNION ALL
     SELECT
         date_trunc('month', closed_date),
@@ -55,7 +56,8 @@ WITH events AS (
         (business_line = '人民调解')::INTEGER,
         (business_line = '人民调解' AND regexp_replace(outcome, '\s', '', 'g') = '调解成功')::INTEGER
     FROM core.cases
-    WHERE status = '已办结' AND closed_date IS NOT NULL AND in_build_years(year(closed_date))
+    WHERE status = '已办结' AND closed_date IS NOT NULL
+        AND in_build_years(year(closed_date)) AND in_build_offices(year(closed_date), office_code)
 )
 SELECT
     o.period,

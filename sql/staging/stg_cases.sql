@@ -12,6 +12,7 @@
 -- row is unknown_office. county_code: the office's county in checked_snapshot, else in the
 -- latest snapshot that has the office. outcome: 调解成功 / 调解不成功 with white space removed
 -- when it is one of them, else the text as given.
+-- @rows_from staging.land_cases
 -- @test unique(file_id, sheet, row_number)
 -- @test not_null(file_id, file_name, row_number, export_date)
 -- @test accepted_values(reason_code: missing_required, bad_date, bad_number, bad_enum, unknown_office, date_order, duplicate_key)

@@ -7,6 +7,7 @@
 -- office_code loads). message: Chinese, for the county clerk; raw: the row as JSON.
 -- Codes are upper case; tier is key/ordinary; cluster_key_office is NULL for a key office (the
 -- contract ignores it there); county_code is the county the row names, when it is one of the 9.
+-- @rows_from staging.land_offices
 -- @test unique(file_id, row_number)
 -- @test not_null(file_id, file_name, row_number, export_date)
 -- @test accepted_values(reason_code: missing_required, bad_number, bad_enum, unknown_county, duplicate_key)

@@ -8,6 +8,7 @@
 -- else (the last row of a person loads; ID numbers compared in upper case). county_code: the
 -- county of the row's office in this snapshot (its loaded row, else any row naming a county).
 -- raw: the row as JSON, the ID number masked and the name cut to its first character.
+-- @rows_from staging.land_staff
 -- @test unique(file_id, sheet, row_number)
 -- @test not_null(file_id, file_name, row_number, export_date)
 -- @test accepted_values(reason_code: missing_required, bad_date, bad_enum, bad_id_number, unknown_office, date_order, duplicate_key)

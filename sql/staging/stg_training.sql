@@ -8,6 +8,7 @@
 -- still loads. county_code: the county of the person's office on their latest roster row in
 -- core.staff (NULL when they are on none, or their ID is not valid).
 -- raw: the row as JSON, the ID number masked.
+-- @rows_from staging.land_training
 -- @test unique(file_id, sheet, row_number)
 -- @test not_null(file_id, file_name, row_number, export_date)
 -- @test accepted_values(reason_code: missing_required, bad_date, bad_number, bad_enum, bad_id_number, date_order, hours_out_of_range, duplicate_key)

@@ -19,6 +19,8 @@ const NOT_DATA = { rejections_by_reason: ['last_run_id'], data_freshness: ['buil
 
 let world: Awaited<ReturnType<typeof dataDirWith>>;
 let rounds: string[][];
+/** The offices of the three corrected cases (the case models rebuild only their partitions). */
+let correctedOffices: string[];
 
 /** The tiny demo set as four nightly runs; every file a real export the loader reads. */
 async function incrementalRounds(): Promise<string[][]> {
@@ -54,6 +56,7 @@ async function incrementalRounds(): Promise<string[][]> {
   const moved2024 = row('SFAJ20250000135');
   moved2024[4] = '2024/12/20';
   moved2024[5] = '2024/12/21';
+  correctedOffices = [moved2025[2]!, withdrawn[2]!, moved2024[2]!].map((code) => code.trim().toUpperCase());
   const corrections = path.join(extra, 'cases_20251201.csv');
   writeFileSync(corrections, [june[0], moved2025.join(','), withdrawn.join(','), moved2024.join(',')].join('\n') + '\n');
   // A new office snapshot of 2025 (it becomes the year's S: every 2025 row's as_of changes).
@@ -107,17 +110,29 @@ describe('incremental builds', () => {
     }
     // The first run builds everything whole; the later ones by keys and by touched years.
     expect(plans[0]!['mart.cases_monthly']).toMatchObject({ mode: 'full', reason: 'new' });
-    for (const plan of plans.slice(1)) {
-      expect(plan['core.cases']).toMatchObject({ mode: 'keys', reason: 'new_versions' });
-      expect(plan['core.training_records']).toMatchObject({ mode: 'keys' });
-      expect(plan['intermediate.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
+    for (const i of [1, 2]) expect(plans[i]!['core.cases']).toMatchObject({ mode: 'keys', reason: 'new_versions' });
+    // The December snapshot brings no case: core.cases stays as it was.
+    expect(plans[3]!['core.cases']).toMatchObject({ mode: 'skip', reason: 'unchanged' });
+    // Runs with a snapshot rebuild the models read from the snapshots; the corrections' run (case
+    // files only) leaves them, the training tables and what reads only them as they were.
+    for (const i of [1, 3]) expect(plans[i]!['intermediate.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
+    expect(plans[1]!['core.training_records']).toMatchObject({ mode: 'keys' });
+    for (const relation of ['intermediate.int_years', 'intermediate.int_year_offices', 'mart.office_staffing', 'core.training_records', 'mart.training_person_year']) {
+      expect(plans[2]![relation], relation).toMatchObject({ mode: 'skip', reason: 'unchanged' });
     }
-    // The corrections touch 2024 (a case moved out of it, one into it) and 2025.
-    expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
+    // Today's date is in data_freshness: rebuilt every run.
+    expect(plans[2]!['mart.data_freshness']).toMatchObject({ mode: 'full' });
+    // The corrections touch 2024 (a case moved out of it, one into it) and 2025; the case models
+    // partitioned by office rebuild only the corrected cases' offices in those years.
     expect(plans[2]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
-    // The December snapshot touches 2025 only.
+    expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: [] });
+    expect(plans[2]!['intermediate.int_parts_cases']).toMatchObject({ mode: 'partitions', periods: [] });
+    expect(plans[2]!['mart.cases_monthly']!.offices).toBeGreaterThanOrEqual(4);
+    expect(plans[2]!['mart.cases_monthly']!.offices).toBeLessThanOrEqual(6);
+    // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
+    expect(plans[3]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2025'], offices: 0 });
 
     const W = config.warehouseFile;
     const incremental = await martTables(W, NOT_DATA);
@@ -133,6 +148,15 @@ describe('incremental builds', () => {
         "SELECT run_id, mode, periods FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
       );
       expect(recorded.map((r) => r.mode)).toEqual(['full', 'partitions', 'partitions', 'partitions']);
+      // The corrections' run records the (period, office) pairs it rebuilt: the moved cases'
+      // offices in both years, the withdrawn case's office in 2025, and no other office.
+      const [, , corrected] = await queryJson<{ offices: string[] }>(
+        db.connection,
+        "SELECT offices FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
+      );
+      const [movedTo2025, withdrawnAt, movedTo2024] = correctedOffices;
+      expect(corrected!.offices).toEqual(expect.arrayContaining([`2024/${movedTo2025}`, `2025/${movedTo2025}`, `2025/${withdrawnAt}`, `2024/${movedTo2024}`, `2025/${movedTo2024}`]));
+      expect(corrected!.offices.every((key) => correctedOffices.includes(key.split('/')[1]!))).toBe(true);
       // GET /api/runs shows each published run's plan.
       const history = await publishedRuns(db.connection, 10);
       const newest = history[0]!.builds!.find((b) => b.relation === 'mart.indicator_values');

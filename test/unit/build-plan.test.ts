@@ -27,12 +27,15 @@ describe('build plan directives', () => {
       writeProject({
         'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT 1 AS k',
         'marts/per_year.sql': '-- @partition_by period\nSELECT 1 AS period',
+        'marts/per_office.sql': '-- @partition_by period, office_code\nSELECT 1 AS period, 2 AS office_code',
       }),
     );
     expect(project.models.map((m) => [m.relation, m.phase, m.partitionBy])).toEqual([
       ['core.latest', 'build', null],
-      ['mart.per_year', 'build', 'period'],
+      ['mart.per_office', 'build', { period: 'period', office: 'office_code' }],
+      ['mart.per_year', 'build', { period: 'period', office: null }],
     ]);
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by a, b, c\nSELECT 1 AS a' }))).toThrow(/@partition_by/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @phase build\nSELECT 1' }))).toThrow(/incremental models only/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @materialized view\n-- @partition_by period\nSELECT 1 AS period' }))).toThrow(
       /@partition_by/,
@@ -65,5 +68,33 @@ describe('partitions mode', () => {
     ]);
     // The variables are reset: a model built after it sees a full build.
     expect((await queryRows<{ full: boolean }>(c, "SELECT in_build_years('1999') AS full"))[0]!.full).toBe(true);
+  });
+});
+
+describe('partitions mode by office', () => {
+  it('deletes and re-inserts only the touched (period, office) pairs and the whole periods', async () => {
+    const root = writeProject({
+      // Never narrows: the runner's filter must keep every other pair as it was.
+      'marts/totals.sql': '-- @partition_by period, office_code\nSELECT period, office_code, sum(v) AS total FROM main.facts GROUP BY ALL',
+    });
+    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
+    db = await openDatabase(':memory:');
+    const c = db.connection;
+    await prepareWarehouse(c, project);
+    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'A', 1), ('2025', 'B', 2), ('2026', 'A', 3)) t(period, office_code, v)");
+    await runModels(c, project, { phase: 'build' });
+    // New facts everywhere; the plan names 2025/B as touched and 2026 as whole (as a snapshot would).
+    await c.run("INSERT INTO main.facts VALUES ('2025', 'A', 10), ('2025', 'B', 20), ('2026', 'A', 30), ('2026', 'C', 40)");
+    await c.run("CREATE OR REPLACE TEMP TABLE build_offices AS SELECT '2025/B' AS key, '2025' AS period, 'B' AS office_code");
+    const plan = [{ relation: 'mart.totals', mode: 'partitions' as const, periods: ['2026'], offices: 1, reason: 'touched' as const }];
+    await runModels(c, project, { phase: 'build', plan });
+    const rows = await queryRows<{ key: string; total: number }>(c, "SELECT period || '/' || office_code AS key, total::INTEGER AS total FROM mart.totals ORDER BY key");
+    expect(rows).toEqual([
+      { key: '2025/A', total: 1 }, // not touched: as it was
+      { key: '2025/B', total: 22 },
+      { key: '2026/A', total: 33 },
+      { key: '2026/C', total: 40 }, // a new office of a whole period
+    ]);
+    expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_offices('1999', 'Z') AS all"))[0]!.all).toBe(true);
   });
 });
