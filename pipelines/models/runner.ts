@@ -242,14 +242,22 @@ export async function runDataTests(
 ): Promise<DataTestResult[]> {
   const skipped = new Set((options.plan ?? []).filter((b) => b.mode === 'skip').map((b) => b.relation));
   const unchanged = (relation: string) => skipped.has(relation);
+  // An incremental run (a plan, and not a rebuild) checks the rows its batches appended to a
+  // load model stamped with the run: the rows before were checked when they were loaded, and a
+  // re-read file's old rows were replaced by key.
+  const incremental = options.plan !== undefined && options.plan.every((b) => b.reason !== 'rebuild');
   const results: DataTestResult[] = [];
   for (const model of project.models) {
     // Staging models are checked per batch; everything kept on disk is checked at build time.
     const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
     if (checkedIn !== options.phase) continue;
+    const runRows = incremental && appendsRunRows(model) ? `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))` : null;
     for (const test of model.tests) {
       if (unchanged(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
-      results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(model.relation, test.test)));
+      // A unique test is right on the run's rows alone only when the model replaces by a key within it.
+      const check = test.test;
+      const scoped = runRows !== null && (check.kind !== 'unique' || model.uniqueKey.every((k) => check.columns.includes(k)));
+      results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(scoped ? runRows : model.relation, check)));
     }
   }
   if (options.phase === 'build') {
@@ -259,6 +267,11 @@ export async function runDataTests(
     }
   }
   return results;
+}
+
+/** A load-phase incremental model whose rows carry the run that appended them (`run_id`). */
+function appendsRunRows(model: Model): boolean {
+  return model.phase === 'load' && model.materialized === 'incremental' && model.uniqueKey.length > 0 && /getvariable\('run_id'\)[^,\n]*\bAS run_id\b/.test(model.sql);
 }
 
 async function runTest(

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject, SQL_ROOT } from '../../pipelines/models/project.ts';
-import { prepareWarehouse, runModels } from '../../pipelines/models/runner.ts';
+import type { ModelBuild } from '../../pipelines/models/build-plan.ts';
+import { prepareWarehouse, runDataTests, runModels } from '../../pipelines/models/runner.ts';
 import { openDatabase, queryRows, type Database } from '../../pipelines/warehouse/duckdb.ts';
 
 function writeProject(files: Record<string, string>): string {
@@ -96,5 +97,39 @@ describe('partitions mode by office', () => {
       { key: '2026/C', total: 40 }, // a new office of a whole period
     ]);
     expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_offices('1999', 'Z') AS all"))[0]!.all).toBe(true);
+  });
+});
+
+describe('data tests of an incremental run', () => {
+  it("check a load model's rows of this run only, and skip the tests of models left unchanged", async () => {
+    const root = writeProject({
+      'core/versions.sql':
+        "-- @materialized incremental\n-- @unique_key file_id\n-- @test unique(k, file_id)\n-- @test expect(v >= 0)\nSELECT k, file_id, v, getvariable('run_id')::VARCHAR AS run_id FROM main.landed",
+      'marts/totals.sql': '-- @test expect(total < 100)\nSELECT sum(v) AS total FROM core.versions',
+    });
+    db = await openDatabase(':memory:');
+    const c = db.connection;
+    const project = loadProject(root);
+    await prepareWarehouse(c, project);
+    await c.run("SET VARIABLE run_id = 'r1'");
+    // Rows of an earlier run that break both tests (as if loaded before the tests existed).
+    await c.run("CREATE TABLE main.landed AS SELECT * FROM (VALUES ('a', 'f1', -1), ('a', 'f1', 500)) t(k, file_id, v)");
+    await runModels(c, project, { phase: 'load' });
+    await c.run("SET VARIABLE run_id = 'r2'");
+    await c.run("CREATE OR REPLACE TABLE main.landed AS SELECT * FROM (VALUES ('b', 'f2', 1)) t(k, file_id, v)");
+    await runModels(c, project, { phase: 'load' });
+    const failing = async (plan: ModelBuild[] | undefined) =>
+      (await runDataTests(c, project, { phase: 'build', ...(plan ? { plan } : {}) })).filter((t) => t.status !== 'pass').map((t) => t.name);
+    // Without a plan (a whole check) the old rows fail; an incremental run checks r2's rows only.
+    expect(await failing(undefined)).toEqual(['core.versions: unique(k, file_id)', 'core.versions: expect(v >= 0)', 'mart.totals: expect(total < 100)']);
+    const incremental: ModelBuild[] = [{ relation: 'mart.totals', mode: 'full', periods: [], reason: 'not_partitioned' }];
+    expect(await failing(incremental)).toEqual(['mart.totals: expect(total < 100)']);
+    // A mart the run left as it was keeps its published results: its tests are not run again.
+    expect(await failing([{ relation: 'mart.totals', mode: 'skip', periods: [], reason: 'unchanged' }])).toEqual([]);
+    // A bad row of this run is caught.
+    await c.run("SET VARIABLE run_id = 'r3'");
+    await c.run("CREATE OR REPLACE TABLE main.landed AS SELECT * FROM (VALUES ('c', 'f3', -5), ('c', 'f3', 2)) t(k, file_id, v)");
+    await runModels(c, project, { phase: 'load' });
+    expect(await failing(incremental)).toEqual(['core.versions: unique(k, file_id)', 'core.versions: expect(v >= 0)', 'mart.totals: expect(total < 100)']);
   });
 });
