@@ -9,8 +9,8 @@
 // warehouse records the file's name in `audit.publication`, so the published W names its own
 // analyst copy and a rollback brings the matching one back.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { mkdirPrivate } from '../fs/private-files.ts';
+import { chmod, copyFile, rm } from 'node:fs/promises';
+import { mkdirPrivate, PRIVATE_FILE_MODE } from '../fs/private-files.ts';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { headerDocs, loadProject, parseHeader, references, type ColumnDoc, type Model, type Project } from '../models/project.ts';
@@ -67,10 +67,25 @@ export function analystFileFor(warehouseFile: string, runId: string): string {
  * the warehouse open on `connection` (read-write: the refresh's build file), and records it in
  * that warehouse's `audit.publication`.
  */
-export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string, options: { project?: Project } = {}): Promise<void> {
+export interface AnalystWriteOptions {
+  project?: Project;
+  /**
+   * A nightly run: start from a copy of the analyst file published before (`file`) and copy
+   * again only the marts not in `unchanged` (the models the run skipped); the views are
+   * recreated and the personal-data check covers the whole file as always.
+   */
+  reuse?: { file: string; unchanged: ReadonlySet<string> };
+}
+
+export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string, options: AnalystWriteOptions = {}): Promise<void> {
   await mkdirPrivate(path.dirname(analystPath));
   await rm(analystPath, { force: true });
   await rm(`${analystPath}.wal`, { force: true });
+  const reuse = options.reuse && existsSync(options.reuse.file) && !existsSync(`${options.reuse.file}.wal`) ? options.reuse : undefined;
+  if (reuse) {
+    await copyFile(reuse.file, analystPath);
+    await chmod(analystPath, PRIVATE_FILE_MODE);
+  }
   const existing = new Set(
     (
       await queryRows<{ name: string }>(
@@ -83,9 +98,10 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
   const copied = new Set(marts.map((m) => m.relation));
   await connection.run(`ATTACH ${quoteLiteral(analystPath)} AS ${ATTACHED}`);
   try {
-    await connection.run(`CREATE SCHEMA ${ATTACHED}.mart`);
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ATTACHED}.mart`);
+    const kept = reuse ? await keepUnchanged(connection, marts, reuse.unchanged) : new Set<string>();
     for (const model of marts) {
-      await copyMart(connection, model);
+      if (!kept.has(model.name)) await copyMart(connection, model);
     }
     // A view is published when every mart it reads was (a build of a smaller project lacks some).
     for (const view of analystViews().filter((v) => references(v.sql).every((r) => copied.has(r)))) {
@@ -110,6 +126,23 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
   await connection.run('CREATE TABLE IF NOT EXISTS audit.publication (analyst_file VARCHAR NOT NULL, written_at TIMESTAMPTZ NOT NULL)');
   await connection.run('DELETE FROM audit.publication');
   await connection.run('INSERT INTO audit.publication VALUES ($1, now())', [path.basename(analystPath)]);
+}
+
+/**
+ * In a copy of the previous analyst file: every view dropped (they are recreated), every table
+ * dropped but the marts the run left unchanged. Returns the names of the tables kept.
+ */
+async function keepUnchanged(connection: DuckDBConnection, marts: readonly Model[], unchanged: ReadonlySet<string>): Promise<Set<string>> {
+  const keep = new Set(marts.filter((m) => unchanged.has(m.relation)).map((m) => m.name));
+  for (const { name } of await queryRows<{ name: string }>(connection, `SELECT view_name AS name FROM duckdb_views() WHERE database_name = '${ATTACHED}' AND NOT internal`)) {
+    await connection.run(`DROP VIEW ${ATTACHED}.mart.${quoteIdent(name)}`);
+  }
+  const kept = new Set<string>();
+  for (const { name } of await queryRows<{ name: string }>(connection, `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = '${ATTACHED}'`)) {
+    if (keep.has(name)) kept.add(name);
+    else await connection.run(`DROP TABLE ${ATTACHED}.mart.${quoteIdent(name)}`);
+  }
+  return kept;
 }
 
 async function copyMart(connection: DuckDBConnection, model: Model): Promise<void> {
@@ -156,6 +189,21 @@ async function assertNothingPersonal(connection: DuckDBConnection): Promise<void
   );
   const others = schemas.map((s) => s.schema_name).filter((s) => s !== 'mart');
   if (others.length > 0) throw new Error(`分析库只能包含 mart 模式，发现：${others.join(', ')}`);
+}
+
+/**
+ * The analyst file that the warehouse open on `connection` (a run's build copy of W) names in
+ * `audit.publication`, if it exists beside W; null otherwise.
+ */
+export async function analystFileNamedIn(connection: DuckDBConnection, warehouseFile: string): Promise<string | null> {
+  const pointer = await queryRows<{ n: bigint }>(
+    connection,
+    "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'audit' AND table_name = 'publication'",
+  );
+  if (Number(pointer[0]?.n ?? 0) === 0) return null;
+  const named = (await queryRows<{ analyst_file: string }>(connection, 'SELECT analyst_file FROM audit.publication LIMIT 1'))[0]?.analyst_file;
+  const file = named && path.basename(named) === named ? path.join(analystDirFor(warehouseFile), named) : null;
+  return file && existsSync(file) ? file : null;
 }
 
 /**

@@ -28,7 +28,7 @@ import { planBatches, type SourceFile } from '../sources/batches.ts';
 import { pullUrls } from '../sources/http.ts';
 import { listInbox, sha256File } from '../sources/inbox.ts';
 import type { Database } from '../warehouse/duckdb.ts';
-import { analystFileFor, writeAnalystDatabase } from '../publish/analyst.ts';
+import { analystFileFor, analystFileNamedIn, writeAnalystDatabase } from '../publish/analyst.ts';
 import { reviseEditionsAfterPublish } from '../editions/after-publish.ts';
 import { archiveFile, archiveName } from './archive.ts';
 import { writeAuditRows } from './audit.ts';
@@ -390,8 +390,14 @@ async function publish(run: Run, prepared: Prepared): Promise<void> {
   await run.stages.time('publish', async () => {
     const publishStarted = performance.now();
     const connection = run.db!.connection;
-    // The analyst copy (marts only) for the SQL console; audit.publication in W names it.
-    await writeAnalystDatabase(connection, analystFileFor(warehouseFile, run.runId), { project: prepared.project });
+    // The analyst copy (marts only) for the SQL console; audit.publication in W names it. A
+    // nightly run copies the published one and writes again only the marts it changed.
+    const previous = run.rebuild ? null : await analystFileNamedIn(connection, warehouseFile);
+    const unchanged = new Set(result.builds.filter((b) => b.mode === 'skip').map((b) => b.relation));
+    await writeAnalystDatabase(connection, analystFileFor(warehouseFile, run.runId), {
+      project: prepared.project,
+      ...(previous ? { reuse: { file: previous, unchanged } } : {}),
+    });
     // audit.runs is written inside the file it describes, before the file is published: it
     // records `publish` up to here (analyst copy and audit rows; the CHECKPOINT and rename that
     // follow are not in it) and no `archive` (null). The full timings are in the run's
