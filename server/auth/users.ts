@@ -336,12 +336,14 @@ export class UserStore {
   }
 
   private refresh(): void {
-    if (!existsSync(this.file)) {
+    // One stat per request (every request authenticates): a change by `npm run users` in another
+    // process takes effect at once.
+    const stat = statSync(this.file, { throwIfNoEntry: false });
+    if (stat === undefined) {
       this.users = [];
       this.seen = null;
       return;
     }
-    const stat = statSync(this.file);
     if (this.seen && this.seen.mtimeMs === stat.mtimeMs && this.seen.size === stat.size && this.seen.ino === stat.ino) return;
     let parsed: z.infer<typeof fileSchema>;
     try {
