@@ -4,7 +4,7 @@
 // other processes (server and `npm run users`), and re-read when it changes on disk, so a
 // command takes effect on a running server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
