@@ -24,7 +24,8 @@ export type BuildReason =
   | 'not_partitioned'
   | 'new_versions'
   | 'touched'
-  | 'unchanged';
+  | 'unchanged'
+  | 'test_asked';
 
 export interface ModelBuild {
   relation: string;
@@ -47,7 +48,7 @@ export interface TouchedPeriod {
 }
 
 /** Reasons that change a model's rows in any period, so that what reads it is rebuilt whole too. */
-const CHANGES_EVERY_PERIOD = new Set<BuildReason>(['rebuild', 'new', 'sql_changed', 'upstream_changed', 'years_changed', 'first_incremental']);
+const CHANGES_EVERY_PERIOD = new Set<BuildReason>(['rebuild', 'new', 'sql_changed', 'upstream_changed', 'years_changed', 'first_incremental', 'test_asked']);
 
 export function sqlHash(model: Model): string {
   return createHash('sha256').update(model.sql).digest('hex');
@@ -133,6 +134,11 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
   return [...plan.values()];
 }
 
+/** Every build model whole, for `reason` (a data test with `@on_fail rebuild` failed after a nightly build). */
+export function wholePlan(project: Project, reason: BuildReason): ModelBuild[] {
+  return project.models.filter((m) => m.phase === 'build').map((m) => ({ relation: m.relation, mode: 'full', periods: [], reason }));
+}
+
 /** build_offices (a temp table the runner and in_build_offices() read) filled with the touched pairs. */
 async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql: string): Promise<{ period: string; office_code: string }[]> {
   await connection.run(
@@ -144,6 +150,8 @@ async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql:
 /** After the build: the SQL each model was built with, for the next run's plan. */
 export async function recordBuild(connection: DuckDBConnection, project: Project, runId: string, plan: ModelBuild[]): Promise<void> {
   await connection.run('DELETE FROM audit.model_state');
+  // A run that rebuilt after a failed test records its second plan in place of the first.
+  await connection.run('DELETE FROM audit.model_builds WHERE run_id = $1', [runId]);
   for (const model of project.models.filter((m) => m.phase === 'build')) {
     await connection.run('INSERT INTO audit.model_state VALUES ($1, $2, $3)', [model.relation, sqlHash(model), runId]);
   }

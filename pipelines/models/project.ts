@@ -83,6 +83,11 @@ export interface SingularTest {
   file: string;
   description: string;
   severity: Severity;
+  /**
+   * `@on_fail rebuild`: when the test fails after a nightly (incremental) build, the run rebuilds
+   * every model whole and tests again before it decides (a drift detector's way to heal).
+   */
+  rebuildOnFail: boolean;
   dependsOn: string[];
   sql: string;
 }
@@ -125,6 +130,7 @@ export function loadProject(root: string = SQL_ROOT): Project {
       file: path.relative(root, file),
       description: header.description,
       severity: parseSeverity(header.directives.get('severity')?.[0] ?? 'error', file),
+      rebuildOnFail: parseOnFail(header.directives.get('on_fail')?.[0], file),
       dependsOn: references(text).filter((r) => relations.has(r)),
       sql: text,
     };
@@ -258,6 +264,12 @@ export function headerDocs(header: Header, file: string): { descriptionZh: strin
     columns.push({ name: match[1]!, description: match[2]!.trim() });
   }
   return { descriptionZh: (header.directives.get('zh') ?? []).join('').trim(), columns };
+}
+
+function parseOnFail(text: string | undefined, file: string): boolean {
+  if (text === undefined) return false;
+  if (text === 'rebuild') return true;
+  throw new Error(`${file}: @on_fail takes "rebuild", not "${text}"`);
 }
 
 function parseSeverity(text: string, file: string): Severity {

@@ -219,6 +219,8 @@ export interface DataTestResult {
   status: 'pass' | 'fail' | 'error';
   failures: number;
   message: string | null;
+  /** A singular test with `@on_fail rebuild`. */
+  rebuildOnFail?: boolean;
 }
 
 /**
@@ -263,7 +265,8 @@ export async function runDataTests(
   if (options.phase === 'build') {
     for (const test of project.singularTests) {
       if (test.dependsOn.length > 0 && test.dependsOn.every(unchanged)) continue;
-      results.push(await runTest(connection, test.name, `sql/${test.file}`, test.severity, test.sql.trim().replace(/;\s*$/, '')));
+      const result = await runTest(connection, test.name, `sql/${test.file}`, test.severity, test.sql.trim().replace(/;\s*$/, ''));
+      results.push(test.rebuildOnFail ? { ...result, rebuildOnFail: true } : result);
     }
   }
   return results;

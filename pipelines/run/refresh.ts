@@ -22,7 +22,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { groupBatches, loadBatches } from '../load/batch.ts';
 import { loadProject, type Project } from '../models/project.ts';
-import { planBuild, recordBuild } from '../models/build-plan.ts';
+import { planBuild, recordBuild, wholePlan } from '../models/build-plan.ts';
 import { blockingFailures, modelTimings, runDataTests, runModels, type DataTestResult, type ModelRunResult } from '../models/runner.ts';
 import { planBatches, type SourceFile } from '../sources/batches.ts';
 import { pullUrls } from '../sources/http.ts';
@@ -359,10 +359,29 @@ async function build(run: Run, prepared: Prepared, loaded: Loaded): Promise<void
   stopIfAsked(run);
 }
 
-/** tests: the build's data tests; a failing `error` test ends the run unpublished. */
+/**
+ * tests: the build's data tests; a failing `error` test ends the run unpublished. When a test
+ * with `@on_fail rebuild` fails after a nightly build, every model is first rebuilt whole (the
+ * plan's reason `test_asked`) and every test run again: a drift between the partitions and
+ * their sources heals instead of stopping the nightly run.
+ */
 async function test(run: Run, prepared: Prepared, loaded: Loaded): Promise<void> {
   const connection = run.db!.connection;
-  const buildTests = await run.stages.time('tests', () => runDataTests(connection, prepared.project, { phase: 'build', plan: run.result.builds }));
+  const { project } = prepared;
+  let buildTests = await run.stages.time('tests', () => runDataTests(connection, project, { phase: 'build', plan: run.result.builds }));
+  const asked = buildTests.filter((t) => t.rebuildOnFail && t.status !== 'pass');
+  if (asked.length > 0 && run.result.builds.some((b) => b.mode !== 'full')) {
+    const models = await run.stages.time('build', async () => {
+      const plan = wholePlan(project, 'test_asked');
+      run.result.builds = plan;
+      const built = await runModels(connection, project, { phase: 'build', plan });
+      await recordBuild(connection, project, run.runId, plan);
+      return built;
+    });
+    loaded.models.push(...models);
+    run.result.models = modelTimings(loaded.models);
+    buildTests = await run.stages.time('tests', () => runDataTests(connection, project, { phase: 'build' }));
+  }
   run.result.tests = [...loaded.tests, ...buildTests];
   const blocking = blockingFailures(run.result.tests);
   if (blocking.length > 0) {

@@ -179,6 +179,58 @@ describe('incremental builds', () => {
     expect(await martTables(W, NOT_DATA)).toEqual(incremental);
   }, 300_000);
 
+  it('rebuilds everything whole when a drift test asks for it, and publishes the rebuild', async () => {
+    const { config } = world;
+    const W = config.warehouseFile;
+    // A month of cases_monthly changed by hand in the published warehouse, in 2024: no later
+    // nightly run touches that partition, but cases_monthly_matches_cases (@on_fail rebuild) sees it.
+    type Cell = { month: string; office_code: string; business_line: string; received: number };
+    const tamper = await openDatabase(W, { threads: 1 });
+    let original: Cell;
+    try {
+      const pick = "SELECT month, office_code, business_line, received FROM mart.cases_monthly WHERE period = '2024' ORDER BY month, office_code, business_line LIMIT 1";
+      original = (await queryJson<Cell>(tamper.connection, pick))[0]!;
+      await tamper.connection.run('UPDATE mart.cases_monthly SET received = received + 5 WHERE month = $1 AND office_code = $2 AND business_line = $3', [
+        original.month,
+        original.office_code,
+        original.business_line,
+      ]);
+    } finally {
+      tamper.close();
+    }
+    // The next night brings one new 2025 case.
+    const dir = await tempDir('lishui-drift-');
+    const june = readFileSync(rounds[0]!.find((f) => f.endsWith('cases_20250601.csv'))!, 'utf8').split('\n');
+    const row = june[1]!.split(',');
+    row[1] = 'SFAJ20259999999';
+    row[4] = '2025/6/2';
+    row[5] = '';
+    row[6] = '办理中';
+    row[7] = '';
+    const night = path.join(dir, 'cases_20251203.csv');
+    writeFileSync(night, `${june[0]}\n${row.join(',')}\n`);
+    putInInbox(config, [night]);
+    const result = await runRefresh({ config });
+    expect(result.published, result.message).toBe(true);
+    expect(Object.values(byRelation(result.builds)).every((b) => b.mode === 'full' && b.reason === 'test_asked')).toBe(true);
+    expect(result.tests.find((t) => t.name === 'cases_monthly_matches_cases')).toMatchObject({ status: 'pass' });
+    const db = await openDatabase(W, { readOnly: true, threads: 1 });
+    try {
+      const cell = await queryJson<Cell>(db.connection, 'SELECT month, office_code, business_line, received FROM mart.cases_monthly WHERE month = $1 AND office_code = $2 AND business_line = $3', [
+        original.month,
+        original.office_code,
+        original.business_line,
+      ]);
+      expect(cell).toEqual([original]);
+    } finally {
+      db.close();
+    }
+    const after = await martTables(W, NOT_DATA);
+    const rebuild = await runRefresh({ config, rebuild: true });
+    expect(rebuild.published, rebuild.message).toBe(true);
+    expect(await martTables(W, NOT_DATA)).toEqual(after);
+  }, 300_000);
+
   it('rebuilds a model whose SQL changed whole, and everything that reads it', async () => {
     const project = loadProject();
     const changed = {
