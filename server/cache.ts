@@ -32,6 +32,12 @@ export class GenerationCache {
     return pending;
   }
 
+  /** The entry of `key` for `generation` if there is one (computed or being computed), without computing it. */
+  peek<T>(generation: number, key: string): Promise<T> | undefined {
+    if (generation !== this.#generation) return undefined;
+    return this.#entries.get(key) as Promise<T> | undefined;
+  }
+
   get size(): number {
     return this.#entries.size;
   }

@@ -73,6 +73,21 @@ export async function sendPreparedTable(req: Request, res: Response, columns: Ta
   sendPrepared(req, res, prepared);
 }
 
+/**
+ * The prepared bytes of `key` when this generation has them already: sent without touching the
+ * warehouse (no pooled connection is taken for an answer that is cached). False on a miss.
+ */
+export async function sendPreparedIfCached(req: Request, res: Response, options: SendTableOptions & PreparedKey): Promise<boolean> {
+  const format = requestedFormat(req);
+  const cached = options.cache.peek<PreparedBody>(options.generation, `bytes:${format}:${options.key}`);
+  if (cached === undefined) return false;
+  const prepared = await cached;
+  res.vary('Accept');
+  if (format === 'csv') res.attachment(`${options.fileName}.csv`);
+  sendPrepared(req, res, prepared);
+  return true;
+}
+
 function serialise(format: TableFormat, columns: TableColumn[], rows: Record<string, unknown>[]): { type: string; body: Buffer } {
   if (format === 'arrow') return { type: ARROW_STREAM, body: Buffer.from(toArrowIpc(columns, rows)) };
   if (format === 'csv') return { type: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(columns.map((c) => ({ key: c.name, label: c.name })), rows)) };

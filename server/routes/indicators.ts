@@ -8,7 +8,7 @@ import { MART_TABLES } from '../../pipelines/warehouse/schema.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ColumnType, TableColumn } from '../http/arrow.ts';
 import { GRAIN, INDICATOR, UNIT, queryParam, yearParam } from '../http/params.ts';
-import { sendPreparedTable } from '../http/table-response.ts';
+import { sendPreparedIfCached, sendPreparedTable } from '../http/table-response.ts';
 import { scopeOf } from '../scope.ts';
 import { readerOf, requestedEdition } from '../editions/routes.ts';
 import { frozenValues } from '../../dashboards/queries/frozen.ts';
@@ -37,6 +37,9 @@ export function registerIndicatorsApi(router: Router, app: AppContext): void {
       return;
     }
     const key = `api:indicators:${JSON.stringify(filter)}`;
+    // Asked before of this warehouse: the bytes as they are, no connection taken.
+    const current = app.warehouse.generation;
+    if (current !== null && (await sendPreparedIfCached(req, res, { fileName: 'indicator_values', cache: app.cache, generation: current, key }))) return;
     const { rows, generation } = await app.warehouse.use(async (session) => ({
       rows: await app.cache.get(session.generation, key, () => indicatorValues(session.db, filter)),
       generation: session.generation,
