@@ -1,5 +1,6 @@
 // The bench's table on the terminal: absolute figures with the floor beside them and the ratio
 // (project cost / floor cost: ×1 is as fast as DuckDB or express.static alone, ×2 twice as slow).
+import type { ModelBuild } from '../pipelines/models/build-plan.ts';
 import type { BenchResult } from './result.ts';
 
 export function formatReport(r: BenchResult): string {
@@ -36,6 +37,8 @@ export function formatReport(r: BenchResult): string {
   lines.push(`incremental refresh (${inc.export_date}: ${inc.files_added.join(', ')})`);
   lines.push(`  seconds ${sec(inc.seconds)}, peak RSS ${gib(inc.peak_rss_bytes)}, rows ${int(inc.rows)}, status ${inc.status}`);
   lines.push(`  stages: ${stageLine(inc.stages)}`);
+  lines.push(`  ${(inc.ratio_to_full * 100).toFixed(1)} % of the full refresh; models: ${buildLine(inc.partial_builds)}; rebuilt whole ${inc.rebuilt_whole.length}`);
+  if (inc.slowest_models.length > 0) lines.push(`  slowest models: ${inc.slowest_models.slice(0, 3).map((s) => `${s.relation} ${sec(s.seconds)}`).join(', ')}`);
   lines.push('');
   lines.push(`HTTP (${r.settings.api_connections} connections, ${r.settings.api_seconds} s per path; server started in ${sec(r.server.start_seconds)}, peak RSS ${gib(r.server.peak_rss_bytes)})`);
   lines.push(table([
@@ -93,3 +96,13 @@ const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
 const times = (x: number) => (Number.isFinite(x) ? `×${x.toFixed(2)}` : '–');
 const gib = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
+
+/** How the incremental run built its models: skipped, by keys, by partitions (with the office pairs). */
+function buildLine(builds: ModelBuild[]): string {
+  const skipped = builds.filter((b) => b.mode === 'skip').length;
+  const keys = builds.filter((b) => b.mode === 'keys').map((b) => b.relation);
+  const partitions = builds
+    .filter((b) => b.mode === 'partitions')
+    .map((b) => `${b.relation} [${[...b.periods, ...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : [])].join(', ') || 'nothing'}]`);
+  return [`${skipped} skipped as unchanged`, `by keys ${keys.join(', ') || 'none'}`, `by partitions ${partitions.join(', ') || 'none'}`].join('; ');
+}
