@@ -61,10 +61,8 @@ export async function runModels(
     try {
       const built = plan.get(model.relation);
       if (model.phase === 'build' && built?.mode === 'skip') changed = false;
-      else if (model.rowsFrom.length > 0 && (await allEmpty(connection, model.rowsFrom))) {
-        changed = !(model.materialized === 'incremental' && (await tableExists(connection, model.schema, model.name)));
-        rows = await leaveEmpty(connection, model);
-      } else rows = model.phase === 'build' ? await build(connection, model, built) : await materialize(connection, model);
+      else if (model.rowsFrom.length > 0 && (await allEmpty(connection, model.rowsFrom))) changed = await leaveEmpty(connection, model);
+      else rows = model.phase === 'build' ? await build(connection, model, built) : await materialize(connection, model);
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
@@ -167,16 +165,19 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
 }
 
 /**
- * A model whose `@rows_from` relation is empty has no rows: a table is created empty with its
+ * A model whose `@rows_from` relations are empty has no rows: a table is created empty with its
  * columns (LIMIT 0: planned, not run), an incremental model is left as it is (nothing to add,
- * and no key of the batch to replace).
+ * and no key of the batch to replace). Returns whether the table changed.
  */
-async function leaveEmpty(connection: DuckDBConnection, model: Model): Promise<number> {
-  if (model.materialized === 'view') return materialize(connection, model);
-  if (model.materialized === 'incremental' && (await tableExists(connection, model.schema, model.name))) return 0;
+async function leaveEmpty(connection: DuckDBConnection, model: Model): Promise<boolean> {
+  if (model.materialized === 'view') {
+    await materialize(connection, model);
+    return true;
+  }
+  if (model.materialized === 'incremental' && (await tableExists(connection, model.schema, model.name))) return false;
   const target = `${model.schema}.${quoteIdent(model.name)}`;
   await connection.run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM (\n${model.sql}\n) LIMIT 0`);
-  return 0;
+  return true;
 }
 
 async function allEmpty(connection: DuckDBConnection, relations: readonly string[]): Promise<boolean> {
