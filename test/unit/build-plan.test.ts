@@ -133,3 +133,32 @@ describe('data tests of an incremental run', () => {
     expect(await failing(incremental)).toEqual(['core.versions: unique(k, file_id)', 'core.versions: expect(v >= 0)', 'mart.totals: expect(total < 100)']);
   });
 });
+
+describe('@rows_from', () => {
+  it('leaves a load model empty (table) or as it was (incremental) when its sources are empty, without running it', async () => {
+    const root = writeProject({
+      // Both give a row even from nothing (an aggregate; a constant row): run, they would show it.
+      'staging/stg_things.sql': "-- @rows_from main.landed\nSELECT 'x' AS k, count(*)::INTEGER AS v FROM main.landed",
+      'core/things.sql': "-- @materialized incremental\n-- @unique_key k\n-- @rows_from staging.stg_things\nSELECT k, v FROM staging.stg_things UNION ALL SELECT 'b', 2",
+    });
+    db = await openDatabase(':memory:');
+    const c = db.connection;
+    await c.run("ATTACH ':memory:' AS staging");
+    const project = loadProject(root);
+    await prepareWarehouse(c, project);
+    await c.run('CREATE TABLE main.landed (k VARCHAR, v INTEGER)');
+    await c.run("CREATE TABLE core.things AS SELECT 'a' AS k, 1 AS v");
+    const results = await runModels(c, project, { phase: 'load' });
+    expect(results.map((r) => [r.relation, r.changed])).toEqual([
+      ['staging.stg_things', true],
+      ['core.things', false],
+    ]);
+    expect(await queryRows(c, "SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'stg_things' ORDER BY column_index")).toEqual([{ name: 'k' }, { name: 'v' }]);
+    expect(await queryRows(c, 'SELECT count(*)::INTEGER AS n FROM staging.stg_things')).toEqual([{ n: 0 }]);
+    expect(await queryRows(c, 'SELECT k, v::INTEGER AS v FROM core.things')).toEqual([{ k: 'a', v: 1 }]);
+    // With a landed row both run.
+    await c.run("INSERT INTO main.landed VALUES ('z', 9)");
+    expect((await runModels(c, project, { phase: 'load' })).map((r) => r.changed)).toEqual([true, true]);
+    expect(await queryRows(c, 'SELECT k, v::INTEGER AS v FROM core.things ORDER BY k')).toEqual([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'x', v: 1 }]);
+  });
+});
