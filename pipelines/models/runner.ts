@@ -299,11 +299,14 @@ export function failingRowsSql(relation: string, test: ColumnTest): string {
   const cols = (names: string[]) => names.map(quoteIdent).join(', ');
   switch (test.kind) {
     case 'unique': {
-      // Keys are first grouped by their hash (one integer, however wide the key: file_id is 64
-      // characters), then only the keys whose hash repeats are compared exactly.
+      // Keys are first compared by their hash (one integer, however wide the key: file_id is 64
+      // characters), then only the keys whose hash repeats are compared exactly. Repeated hashes
+      // are found by sorting them and comparing neighbours: a GROUP BY of a million distinct
+      // hashes fills a hash table with them (case_versions: 0.30-0.43 -> 0.13-0.15 s CPU).
       const hashed = `hash(${cols(test.columns)})`;
+      const repeated = `SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous FROM (SELECT ${hashed} AS h FROM ${relation})) WHERE h = previous`;
       return `SELECT ${cols(test.columns)} FROM ${relation}
-WHERE ${hashed} IN (SELECT ${hashed} FROM ${relation} GROUP BY ALL HAVING count(*) > 1)
+WHERE ${hashed} IN (${repeated})
 GROUP BY ALL HAVING count(*) > 1`;
     }
     case 'not_null':

@@ -15,8 +15,10 @@ SELECT *
 FROM core.case_versions
 WHERE rowid IN (
     -- the latest row of each key by its rowid: an aggregate, about half the work of sorting
-    -- every version in a row_number() window
-    SELECT arg_max(rowid, (export_date, load_seq, row_number))
+    -- every version in a row_number() window. The order (export_date, load_seq, row_number) as
+    -- one HUGEINT: days × 2^96 + load_seq × 2^32 + row_number orders exactly as the three do
+    -- (a BIGINT and an INTEGER below it), and is compared far faster than a STRUCT.
+    SELECT arg_max(rowid, (date_diff('day', DATE '1970-01-01', export_date)::HUGEINT * 18446744073709551616 + load_seq) * 4294967296 + row_number)
     FROM core.case_versions
     WHERE NOT build_by_keys()
        OR case_id IN (SELECT case_id FROM core.case_versions WHERE run_id = getvariable('run_id'))

@@ -11,11 +11,15 @@ CREATE OR REPLACE TEMP MACRO key_hash(file_id, key_text) AS
 -- repeated_keys(landing, key_column): the key_hash of every key written more than once in its
 -- file (rare): only their rows need the judgement, by window; the others go straight through.
 -- Compared by hash: a collision only sends a few more rows through the (exact) judgement.
+-- Found by sorting the hashes and comparing neighbours: a GROUP BY of a million rows that are
+-- nearly all distinct fills a hash table with them (province cases: 0.65 -> 0.35 s CPU).
 CREATE OR REPLACE TEMP MACRO repeated_keys(landing, key_column) AS TABLE
-    SELECT key_hash(file_id, COLUMNS(c -> c = key_column)) AS key_hash
-    FROM query_table(landing)
-    GROUP BY ALL
-    HAVING count(*) > 1;
+    SELECT DISTINCT key_hash
+    FROM (
+        SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous
+        FROM (SELECT key_hash(file_id, COLUMNS(c -> c = key_column)) AS key_hash FROM query_table(landing))
+    )
+    WHERE key_hash = previous;
 
 -- (COLUMNS(c -> c = key_column) names exactly that column: a plain string would be a regex and
 -- also match office_code_text.)

@@ -20,6 +20,11 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (case_id IS NOT NULL AND office_code IS NOT NULL AND business_line IS NOT NULL AND received_date IS NOT NULL AND status IS NOT NULL))
 WITH
+-- computed once: `cleaned` is read twice (judged_for_duplicates), and this with it
+repeated AS MATERIALIZED (
+    FROM repeated_keys('staging.land_cases', 'case_id')
+),
+
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -35,7 +40,7 @@ cleaned AS NOT MATERIALIZED (
         clean_text(parties) AS parties_text
     FROM staging.land_cases AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
-    LEFT JOIN repeated_keys('staging.land_cases', 'case_id') AS r ON r.key_hash = key_hash(l.file_id, l.case_id)
+    LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.case_id)
 ),
 
 typed AS NOT MATERIALIZED (

@@ -15,6 +15,11 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (office_code IS NOT NULL AND office_name IS NOT NULL AND county_code IS NOT NULL AND tier IS NOT NULL))
 WITH
+-- computed once: `cleaned` is read twice (judged_for_duplicates), and this with it
+repeated AS MATERIALIZED (
+    FROM repeated_keys('staging.land_offices', 'office_code')
+),
+
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -35,7 +40,7 @@ cleaned AS NOT MATERIALIZED (
         clean_text(director_in_leadership) AS in_leadership_text
     FROM staging.land_offices AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
-    LEFT JOIN repeated_keys('staging.land_offices', 'office_code') AS r ON r.key_hash = key_hash(l.file_id, l.office_code)
+    LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.office_code)
 ),
 
 typed AS NOT MATERIALIZED (

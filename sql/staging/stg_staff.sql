@@ -17,6 +17,11 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (person_key IS NOT NULL AND name IS NOT NULL AND office_code IS NOT NULL AND start_date IS NOT NULL))
 WITH
+-- computed once: `cleaned` is read twice (judged_for_duplicates), and this with it
+repeated AS MATERIALIZED (
+    FROM repeated_keys('staging.land_staff', 'id_number')
+),
+
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -35,7 +40,7 @@ cleaned AS NOT MATERIALIZED (
         clean_text(end_date) AS end_date_text
     FROM staging.land_staff AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
-    LEFT JOIN repeated_keys('staging.land_staff', 'id_number') AS r ON r.key_hash = key_hash(l.file_id, l.id_number)
+    LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.id_number)
 ),
 
 typed AS NOT MATERIALIZED (

@@ -16,6 +16,11 @@
 -- @test expect((reason_code IS NULL) = (message IS NULL) AND (reason_code IS NULL) = (raw IS NULL))
 -- @test expect(reason_code IS NOT NULL OR (record_id IS NOT NULL AND person_key IS NOT NULL AND course IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL AND hours IS NOT NULL))
 WITH
+-- computed once: `cleaned` is read twice (judged_for_duplicates), and this with it
+repeated AS MATERIALIZED (
+    FROM repeated_keys('staging.land_training', 'record_id')
+),
+
 cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
@@ -29,7 +34,7 @@ cleaned AS NOT MATERIALIZED (
         clean_text(mode) AS mode_text
     FROM staging.land_training AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
-    LEFT JOIN repeated_keys('staging.land_training', 'record_id') AS r ON r.key_hash = key_hash(l.file_id, l.record_id)
+    LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.record_id)
 ),
 
 typed AS NOT MATERIALIZED (

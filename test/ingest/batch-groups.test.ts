@@ -7,12 +7,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../pipelines/config.ts';
 import { classifyFileName } from '../../pipelines/contract/exports.ts';
-import { groupBatches } from '../../pipelines/load/batch.ts';
+import { groupBatches, loadBatches } from '../../pipelines/load/batch.ts';
 import { loadProject } from '../../pipelines/models/project.ts';
+import { prepareWarehouse } from '../../pipelines/models/runner.ts';
+import { createPersonKeyMacro } from '../../pipelines/pii/person-key.ts';
 import { runRefresh } from '../../pipelines/run/refresh.ts';
 import type { Batch } from '../../pipelines/sources/batches.ts';
 import { openDatabase, queryJson } from '../../pipelines/warehouse/duckdb.ts';
 import { csvText, tempDir, writeCsv, writeWorkbook } from '../helpers/export-files.ts';
+import { openLandingDb } from '../helpers/landing-db.ts';
 import { writeStubProject } from '../helpers/stub-project.ts';
 
 const SECRET = Buffer.alloc(32, 7);
@@ -130,6 +133,47 @@ describe('a group of batches in one refresh', () => {
     try {
       expect(await queryJson(db.connection, 'SELECT office_code, file_name FROM core.offices ORDER BY ALL')).toEqual([{ office_code: 'NEW1', file_name: 'offices_20250630.xlsx' }]);
       expect(await queryJson(db.connection, 'SELECT office_code FROM core.staff ORDER BY ALL')).toEqual([{ office_code: 'NEW1' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('CSV files read in one transaction (pipelines/load/batch.ts)', () => {
+  it('lands the files read before and after one that DuckDB cannot read, each once', async () => {
+    const root = tempDir('groups-txn-');
+    const header = ['案件编号', '司法所编码', '业务类型', '受理日期', '状态'];
+    const good = (name: string, ids: string[]) =>
+      writeCsv(root, name, csvText([header, ...ids.map((id) => [id, 'SFS1', '人民调解', '2025-06-01', '办理中'])]));
+    // A quoted cell longer than DuckDB's max_line_size (64 MiB) of short lines: the JavaScript
+    // side passes it, DuckDB's insert fails (unreadable_file) and aborts the open transaction.
+    const broken = path.join(root, 'cases_20250702.csv');
+    writeFileSync(broken, `${header.join(',')}\nB1,"${'x'.repeat(99).concat('\n').repeat(680_000)}",人民调解,2025-06-01,办理中\n`);
+    const paths = [good('cases_20250701.csv', ['A1', 'A2']), broken, good('cases_20250703.csv', ['C1'])];
+    const batches: Batch[] = paths.map((file) => {
+      const name = path.basename(file);
+      const classified = classifyFileName(name)!;
+      return { kind: 'cases', exportDate: classified.exportDate, files: [{ name, path: file, bytes: 1, fileId: name, source: 'inbox', classified }] };
+    });
+    const project = loadProject(writeStubProject(path.join(root, 'sql')));
+    const db = await openLandingDb();
+    try {
+      await prepareWarehouse(db.connection, project);
+      await createPersonKeyMacro(db.connection, SECRET);
+      await db.connection.run("SET VARIABLE run_id = 'test'");
+      let seq = 0;
+      // One connection (no instance): the three files are read in order, in one transaction.
+      const result = await loadBatches(db.connection, batches, { project, tmpDir: path.join(root, 'tmp'), nextLoadSeq: () => ++seq });
+      expect(result.files.map((f) => [f.file.name, f.status, f.reasonCode ?? null, f.rowsRead, f.rowsLoaded, f.loadSeq])).toEqual([
+        ['cases_20250701.csv', 'loaded', null, 2, 2, 1],
+        ['cases_20250702.csv', 'rejected', 'unreadable_file', 0, 0, 2],
+        ['cases_20250703.csv', 'loaded', null, 1, 1, 3],
+      ]);
+      expect(await queryJson(db.connection, 'SELECT file_name, case_id, row_number, load_seq::INTEGER AS load_seq FROM core.case_versions ORDER BY ALL')).toEqual([
+        { file_name: 'cases_20250701.csv', case_id: 'A1', row_number: 2, load_seq: 1 },
+        { file_name: 'cases_20250701.csv', case_id: 'A2', row_number: 3, load_seq: 1 },
+        { file_name: 'cases_20250703.csv', case_id: 'C1', row_number: 2, load_seq: 3 },
+      ]);
     } finally {
       db.close();
     }

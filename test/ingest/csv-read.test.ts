@@ -7,6 +7,7 @@ import { CASES, STAFF } from '../../pipelines/contract/exports.ts';
 import { FileRejection } from '../../pipelines/contract/file-rejections.ts';
 import { landCsv } from '../../pipelines/read/csv.ts';
 import { prepareCsv } from '../../pipelines/read/encoding.ts';
+import { readFirstRecord } from '../../pipelines/read/first-record.ts';
 import type { Database } from '../../pipelines/warehouse/duckdb.ts';
 import { csvText, encodeText, tempDir, writeCsv, type CsvEncoding } from '../helpers/export-files.ts';
 import { landed, META, openLandingDb } from '../helpers/landing-db.ts';
@@ -198,5 +199,24 @@ describe('files that cannot be read', () => {
     const empty = writeCsv(dir, 'empty.csv', '');
     expect((await rejectionOf(land(empty))).message).toContain('找不到表头');
     expect(await landed(db, 'land_cases')).toEqual([]);
+  });
+});
+
+describe('the header record', () => {
+  // readFirstRecord reads 64 KB first, and up to 1 MB only when the record does not end in it.
+  it('is the same record whether it ends in the first 64 KB or beyond it', async () => {
+    const long = '长'.repeat(30_000); // 90,000 bytes: the record ends after the first read
+    const file = writeCsv(dir, 'long.csv', `${CASE_HEADER.join(',')},"${long}\n""x"""\r\nA,B\n`);
+    expect(await readFirstRecord(file)).toEqual([...CASE_HEADER, `${long}\n"x"`]);
+    const crOnly = writeCsv(dir, 'cr.csv', `${CASE_HEADER.join(',')}\r${'x'.repeat(70_000)}`);
+    expect(await readFirstRecord(crOnly)).toEqual(CASE_HEADER);
+    const noBreak = writeCsv(dir, 'nobreak.csv', CASE_HEADER.join(','), 'utf-8-bom');
+    expect(await readFirstRecord(noBreak)).toEqual(CASE_HEADER);
+  });
+
+  it('is rejected when it does not end within 1 MB', async () => {
+    const huge = writeCsv(dir, 'huge.csv', `${CASE_HEADER.join(',')},"${'x'.repeat(1024 * 1024)}"\nA\n`);
+    const error = await rejectionOf(readFirstRecord(huge));
+    expect([error.reasonCode, error.message.includes('表头超过 1 MB')]).toEqual(['unreadable_file', true]);
   });
 });
