@@ -97,12 +97,18 @@ const times = (x: number) => (Number.isFinite(x) ? `×${x.toFixed(2)}` : '–');
 const gib = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
-/** How the incremental run built its models: skipped, by keys, by partitions (with the office pairs). */
+/** How the incremental run built its models: skipped, by keys, by delta, by partitions (with the office pairs). */
 function buildLine(builds: ModelBuild[]): string {
   const skipped = builds.filter((b) => b.mode === 'skip').length;
   const keys = builds.filter((b) => b.mode === 'keys').map((b) => b.relation);
+  const deltas = builds.filter((b) => b.mode === 'delta').map((b) => b.relation);
   const partitions = builds
     .filter((b) => b.mode === 'partitions')
     .map((b) => `${b.relation} [${[...b.periods, ...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : [])].join(', ') || 'nothing'}]`);
-  return [`${skipped} skipped as unchanged`, `by keys ${keys.join(', ') || 'none'}`, `by partitions ${partitions.join(', ') || 'none'}`].join('; ');
+  return [
+    `${skipped} skipped as unchanged`,
+    `by keys ${keys.join(', ') || 'none'}`,
+    `by delta ${deltas.join(', ') || 'none'}`,
+    `by partitions ${partitions.join(', ') || 'none'}`,
+  ].join('; ');
 }

@@ -43,7 +43,7 @@ export interface RunHistoryEntry {
 
 export interface RunModelBuild {
   relation: string;
-  mode: 'full' | 'keys' | 'partitions' | 'skip';
+  mode: 'full' | 'keys' | 'partitions' | 'delta' | 'skip';
   periods: string[] | null;
   reason: string;
 }

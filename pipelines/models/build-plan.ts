@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryJson } from '../warehouse/duckdb.ts';
 import { references, type Model, type Project } from './project.ts';
 
-export type BuildMode = 'full' | 'keys' | 'partitions' | 'skip';
+export type BuildMode = 'full' | 'keys' | 'partitions' | 'delta' | 'skip';
 export type BuildReason =
   | 'rebuild'
   | 'new'
@@ -107,6 +107,12 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
   const inputChanged = (model: Model) => seedsChanged || references(model.sql).some((r) => changed.has(r));
 
   const plan = new Map<string, ModelBuild>();
+  // A `@delta` model can add the change of its inputs only when every input that changed was
+  // built by keys (its replaced and added rows are the whole change).
+  const onlyKeysChanged = (model: Model) =>
+    references(model.sql)
+      .filter((r) => changed.has(r))
+      .every((r) => plan.get(r)?.mode === 'keys');
   for (const model of models) {
     const whole = (reason: BuildReason): ModelBuild => ({ relation: model.relation, mode: 'full', periods: [], reason });
     const upstreamChanged = model.dependsOn.some((dep) => {
@@ -123,7 +129,9 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     else if (model.partitionBy === null) build = whole('not_partitioned');
     else if (touched === null) build = whole('first_incremental');
     else if (yearsChanged) build = whole('years_changed');
-    else if (model.partitionBy.office !== null && officePairs !== null) {
+    else if (model.delta !== null && snapshotPeriods.length === 0 && onlyKeysChanged(model)) {
+      build = { relation: model.relation, mode: 'delta', periods: [], reason: 'touched' };
+    } else if (model.partitionBy.office !== null && officePairs !== null) {
       const offices = officePairs.filter((p) => !snapshotPeriods.includes(p.period)).length;
       build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, offices, reason: 'touched' };
     } else build = { relation: model.relation, mode: 'partitions', periods, reason: 'touched' };

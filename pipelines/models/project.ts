@@ -66,10 +66,23 @@ export interface Model {
    * without running it (a nightly batch of case files need not run the office models' joins).
    */
   rowsFrom: string[];
+  /**
+   * `@delta month, office_code, business_line` + `@delta_sum received, closed`: in a nightly
+   * run whose only changed input is a model built by keys, the model is updated by the signed
+   * change its SQL gives under build_delta() (the keys build's replaced rows −1, added rows +1),
+   * added to the table by key (build-plan.ts, runner.ts). Null: never.
+   */
+  delta: DeltaSpec | null;
   tests: ModelTest[];
   /** Other models this one reads, by relation. */
   dependsOn: string[];
   sql: string;
+}
+
+/** The key and the additive columns of a `@delta` model. */
+export interface DeltaSpec {
+  key: string[];
+  sum: string[];
 }
 
 /** The partition columns of a model: its period column, and its office column when partitioned by office too. */
@@ -211,7 +224,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
     }
   }
-  const known = new Set(['materialized', 'unique_key', 'partition_by', 'rows_from', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
+  const known = new Set(['materialized', 'unique_key', 'partition_by', 'rows_from', 'delta', 'delta_sum', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
   for (const key of header.directives.keys()) {
     if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
   }
@@ -232,6 +245,11 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
   const partitionBy: Partitioning | null = partitionText === undefined ? null : { period: partitionColumns[0]!, office: partitionColumns[1] ?? null };
   const rowsFrom = splitList(header.directives.get('rows_from')?.[0] ?? '');
   if (!rowsFrom.every((r) => /^[a-z_]+\.[A-Za-z_]\w*$/.test(r))) throw new Error(`${rel}: @rows_from takes relations, schema.name`);
+  const deltaKey = splitList(header.directives.get('delta')?.[0] ?? '');
+  const deltaSum = splitList(header.directives.get('delta_sum')?.[0] ?? '');
+  if ((deltaKey.length > 0) !== (deltaSum.length > 0) || (deltaKey.length > 0 && (materialized !== 'table' || partitionBy === null))) {
+    throw new Error(`${rel}: @delta (key columns) and @delta_sum (additive columns) go together, on a partitioned table model`);
+  }
   return {
     relation: `${schema}.${name}`,
     schema,
@@ -244,6 +262,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     uniqueKey: splitList(header.directives.get('unique_key')?.[0] ?? ''),
     partitionBy,
     rowsFrom,
+    delta: deltaKey.length > 0 ? { key: deltaKey, sum: deltaSum } : null,
     tests,
     dependsOn: [],
     sql: stripTrailingSemicolon(text),

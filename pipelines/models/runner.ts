@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 import type { ModelBuild } from './build-plan.ts';
-import { references, type ColumnTest, type Model, type Phase, type Project, type Severity } from './project.ts';
+import { references, type ColumnTest, type DeltaSpec, type Model, type Phase, type Project, type Severity } from './project.ts';
 
 export interface ModelRunResult {
   relation: string;
@@ -63,6 +63,7 @@ export async function runModels(
       if (model.phase === 'build' && built?.mode === 'skip') changed = false;
       else if (model.rowsFrom.length > 0 && (await allEmpty(connection, model.rowsFrom))) changed = await leaveEmpty(connection, model);
       else rows = model.phase === 'build' ? await build(connection, model, built) : await materialize(connection, model);
+      if (model.phase === 'build' && model.materialized === 'incremental' && built?.mode !== 'keys') await noChanges(connection, model);
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
@@ -136,8 +137,9 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
   try {
     if (mode === 'keys') {
       await connection.run('SET VARIABLE build_by_keys = true');
-      return await replaceThroughTempTable(connection, model, target);
+      return await replaceThroughTempTable(connection, model, target, { keepChanges: true });
     }
+    if (mode === 'delta' && model.delta !== null) return await mergeDelta(connection, model, target, model.delta);
     if (mode === 'partitions' && model.partitionBy !== null) {
       const periods = `[${plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]`;
       const period = `${quoteIdent(model.partitionBy.period)}::VARCHAR`;
@@ -157,6 +159,7 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
     }
     return insertedRows(await connection.runAndReadAll(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`));
   } finally {
+    await connection.run('SET VARIABLE build_delta = false');
     await connection.run('SET VARIABLE build_by_keys = false');
     await connection.run('SET VARIABLE build_by_offices = false');
     await connection.run('SET VARIABLE build_years = NULL::VARCHAR[]');
@@ -186,17 +189,62 @@ async function allEmpty(connection: DuckDBConnection, relations: readonly string
   return Number(reader.getRows()[0]?.[0] ?? 0) === 0;
 }
 
-/** An incremental model that reads its own table: its rows are computed before anything is deleted. */
-async function replaceThroughTempTable(connection: DuckDBConnection, model: Model, target: string): Promise<number> {
-  const batch = quoteIdent(`__batch_${model.schema}_${model.name}`);
+/**
+ * An incremental model that reads its own table: its rows are computed before anything is
+ * deleted. With keepChanges (a build-phase model updated by keys), the rows it replaced and the
+ * rows it added stay for the rest of the run as the temp tables <schema>_<name>_replaced and
+ * <schema>_<name>_added: a `@delta` model downstream counts them −1 and +1.
+ */
+async function replaceThroughTempTable(connection: DuckDBConnection, model: Model, target: string, options: { keepChanges?: boolean } = {}): Promise<number> {
+  const changes = changeTables(model);
+  const batch = options.keepChanges ? changes.added : quoteIdent(`__batch_${model.schema}_${model.name}`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
   if (model.uniqueKey.length > 0) {
     const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
+    if (options.keepChanges) {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${changes.replaced} AS SELECT * FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
+    }
     await connection.run(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
   }
   const added = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME FROM ${batch}`));
-  await connection.run(`DROP TABLE ${batch}`);
+  if (!options.keepChanges) await connection.run(`DROP TABLE ${batch}`);
   return added;
+}
+
+/** The temp tables that hold what a keys build of `model` replaced and added this run. */
+function changeTables(model: Pick<Model, 'schema' | 'name'>): { replaced: string; added: string } {
+  return { replaced: quoteIdent(`${model.schema}_${model.name}_replaced`), added: quoteIdent(`${model.schema}_${model.name}_added`) };
+}
+
+/**
+ * A build-phase incremental model built whole or left as it was: its change tables exist, empty
+ * (a `@delta` model reads them in every mode).
+ */
+async function noChanges(connection: DuckDBConnection, model: Model): Promise<void> {
+  if (!(await tableExists(connection, model.schema, model.name))) return;
+  const { replaced, added } = changeTables(model);
+  const target = `${model.schema}.${quoteIdent(model.name)}`;
+  for (const table of [replaced, added]) await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${target} LIMIT 0`);
+}
+
+/**
+ * `@delta` mode: the model's SQL, run with build_delta(), gives the signed change of each key's
+ * additive columns (from the keys build's replaced and added rows); it is added to the table —
+ * keys it lacks inserted — and a row whose additive columns are all 0 is deleted (such a model
+ * keeps a row only while a count is above 0).
+ */
+async function mergeDelta(connection: DuckDBConnection, model: Model, target: string, delta: DeltaSpec): Promise<number> {
+  const change = quoteIdent(`__delta_${model.schema}_${model.name}`);
+  await connection.run('SET VARIABLE build_delta = true');
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
+  const match = delta.key.map((k) => `t.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ');
+  const sums = delta.sum.map((c) => `${quoteIdent(c)} = t.${quoteIdent(c)} + d.${quoteIdent(c)}`).join(', ');
+  await connection.run(`UPDATE ${target} AS t SET ${sums} FROM ${change} AS d WHERE ${match}`);
+  const inserted = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match})`));
+  const allZero = delta.sum.map((c) => `t.${quoteIdent(c)} = 0`).join(' AND ');
+  await connection.run(`DELETE FROM ${target} AS t WHERE ${allZero} AND EXISTS (SELECT 1 FROM ${change} AS d WHERE ${match})`);
+  await connection.run(`DROP TABLE ${change}`);
+  return inserted;
 }
 
 /** The row count DuckDB reports for CREATE TABLE … AS and INSERT. */

@@ -19,3 +19,7 @@ CREATE OR REPLACE TEMP MACRO in_build_offices(p, o) AS
 
 -- build_by_keys(): the model is updated by the keys of this run's new versions (not rebuilt whole).
 CREATE OR REPLACE TEMP MACRO build_by_keys() AS coalesce(getvariable('build_by_keys'), false);
+
+-- build_delta(): the model is giving the signed change of its counts from the rows its
+-- keys-built input replaced (−1) and added (+1) this run, not its rows (runner.ts, `@delta`).
+CREATE OR REPLACE TEMP MACRO build_delta() AS coalesce(getvariable('build_delta'), false);

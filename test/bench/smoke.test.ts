@@ -100,11 +100,12 @@ describe('npm run bench -- --scale tiny', () => {
     expect(line(/^\s+peak RSS/)).toContain(`${Math.round(refresh.floor_peak_rss_bytes / 1024 ** 2)} MiB`);
     expect(line(/^\s+seconds .*peak RSS/)).toContain(`seconds ${printed(incremental.seconds)} s`);
     expect(line(/^\s+stages:/)).toMatch(/decode .* read .* validate .* models .* data tests .* publish/);
-    // The next day's run: its share of the full run, and how it built the models (the case models by (year, office)).
+    // The next day's run: its share of the full run, and how it built the models (the office parts of the case indicators by (year, office), cases_monthly by its change).
     const plan = line(/% of the full refresh/);
     expect(plan).toContain(`${(incremental.ratio_to_full * 100).toFixed(1)} % of the full refresh`);
     expect(plan).toContain(`${incremental.partial_builds.filter((b: { mode: string }) => b.mode === 'skip').length} skipped as unchanged`);
-    expect(plan).toMatch(/mart\.cases_monthly \[.*\(year, office\) pairs/);
+    expect(plan).toMatch(/intermediate\.int_parts_cases \[[\d,]+ \(year, office\) pairs/);
+    expect(plan).toMatch(/by delta mart\.cases_monthly/);
     expect(line(/rows\/s per source/)).toContain(int(refresh.sources.cases.rows_per_second));
     for (const api of json.api) {
       const row = lines.find((l) => l.trimStart().startsWith(`${api.path} `)) ?? '';

@@ -126,10 +126,12 @@ describe('incremental builds', () => {
     // The corrections touch 2024 (a case moved out of it, one into it) and 2025; the case models
     // partitioned by office rebuild only the corrected cases' offices in those years.
     expect(plans[2]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
-    expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: [] });
     expect(plans[2]!['intermediate.int_parts_cases']).toMatchObject({ mode: 'partitions', periods: [] });
-    expect(plans[2]!['mart.cases_monthly']!.offices).toBeGreaterThanOrEqual(4);
-    expect(plans[2]!['mart.cases_monthly']!.offices).toBeLessThanOrEqual(6);
+    expect(plans[2]!['intermediate.int_parts_cases']!.offices).toBeGreaterThanOrEqual(4);
+    expect(plans[2]!['intermediate.int_parts_cases']!.offices).toBeLessThanOrEqual(6);
+    // cases_monthly adds the corrections' change (no snapshot that night): the three cases' old
+    // versions counted −1, their new ones +1.
+    expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'delta', reason: 'touched' });
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
@@ -154,12 +156,12 @@ describe('incremental builds', () => {
         db.connection,
         "SELECT run_id, mode, periods FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
       );
-      expect(recorded.map((r) => r.mode)).toEqual(['full', 'partitions', 'partitions', 'partitions']);
+      expect(recorded.map((r) => r.mode)).toEqual(['full', 'partitions', 'delta', 'partitions']);
       // The corrections' run records the (period, office) pairs it rebuilt: the moved cases'
       // offices in both years, the withdrawn case's office in 2025, and no other office.
       const [, , corrected] = await queryJson<{ offices: string[] }>(
         db.connection,
-        "SELECT offices FROM audit.model_builds WHERE relation = 'mart.cases_monthly' ORDER BY run_id",
+        "SELECT offices FROM audit.model_builds WHERE relation = 'intermediate.int_parts_cases' ORDER BY run_id",
       );
       const [movedTo2025, withdrawnAt, movedTo2024] = correctedOffices;
       expect(corrected!.offices).toEqual(expect.arrayContaining([`2024/${movedTo2025}`, `2025/${movedTo2025}`, `2025/${withdrawnAt}`, `2024/${movedTo2024}`, `2025/${movedTo2024}`]));

@@ -162,3 +162,40 @@ describe('@rows_from', () => {
     expect(await queryRows(c, 'SELECT k, v::INTEGER AS v FROM core.things ORDER BY k')).toEqual([{ k: 'a', v: 1 }, { k: 'b', v: 2 }, { k: 'x', v: 1 }]);
   });
 });
+
+describe('delta mode', () => {
+  it('adds the signed change of the rows a keys build replaced and added, and drops a row whose counts reach 0', async () => {
+    const root = writeProject({
+      'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
+      'marts/per_group.sql': [
+        '-- @partition_by period',
+        '-- @delta period, g',
+        '-- @delta_sum n',
+        'WITH rows AS (SELECT *, 1 AS sign FROM core.latest WHERE NOT build_delta()',
+        '  UNION ALL SELECT *, -1 FROM core_latest_replaced WHERE build_delta()',
+        '  UNION ALL SELECT *, 1 FROM core_latest_added WHERE build_delta())',
+        "SELECT '2025' AS period, g, sum(sign)::INTEGER AS n FROM rows GROUP BY g",
+      ].join('\n'),
+    });
+    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
+    db = await openDatabase(':memory:');
+    const c = db.connection;
+    await prepareWarehouse(c, project);
+    await c.run("CREATE TABLE main.versions AS SELECT * FROM (VALUES ('a', 'x'), ('b', 'x'), ('c', 'y')) t(k, g)");
+    await c.run('CREATE TABLE main.new_keys (k VARCHAR)');
+    await runModels(c, project, { phase: 'build' });
+    // 'c' moves from y to z (y's count reaches 0), 'd' is new in x.
+    await c.run("UPDATE main.versions SET g = 'z' WHERE k = 'c'");
+    await c.run("INSERT INTO main.versions VALUES ('d', 'x')");
+    await c.run("INSERT INTO main.new_keys VALUES ('c'), ('d')");
+    const plan: ModelBuild[] = [
+      { relation: 'core.latest', mode: 'keys', periods: [], reason: 'new_versions' },
+      { relation: 'mart.per_group', mode: 'delta', periods: [], reason: 'touched' },
+    ];
+    await runModels(c, project, { phase: 'build', plan });
+    expect(await queryRows(c, 'SELECT g, n::INTEGER AS n FROM mart.per_group ORDER BY g')).toEqual([
+      { g: 'x', n: 3 },
+      { g: 'z', n: 1 },
+    ]);
+  });
+});
