@@ -234,7 +234,7 @@ async function noChanges(connection: DuckDBConnection, model: Model): Promise<vo
  * keeps a row only while a count is above 0).
  */
 async function mergeDelta(connection: DuckDBConnection, model: Model, target: string, delta: DeltaSpec): Promise<number> {
-  const change = deltaTable(model);
+  const change = quoteIdent(`__delta_${model.schema}_${model.name}`);
   await connection.run('SET VARIABLE build_delta = true');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
   const match = delta.key.map((k) => `t.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ');
@@ -243,13 +243,8 @@ async function mergeDelta(connection: DuckDBConnection, model: Model, target: st
   const inserted = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match})`));
   const allZero = delta.sum.map((c) => `t.${quoteIdent(c)} = 0`).join(' AND ');
   await connection.run(`DELETE FROM ${target} AS t WHERE ${allZero} AND EXISTS (SELECT 1 FROM ${change} AS d WHERE ${match})`);
-  // Kept for the run's data tests, which check the rows of these keys (writtenRows).
+  await connection.run(`DROP TABLE ${change}`);
   return inserted;
-}
-
-/** The temp table of a `@delta` model's change in this run. */
-function deltaTable(model: Pick<Model, 'schema' | 'name'>): string {
-  return quoteIdent(`__delta_${model.schema}_${model.name}`);
 }
 
 /** The row count DuckDB reports for CREATE TABLE … AS and INSERT. */
@@ -298,7 +293,6 @@ export async function runDataTests(
 ): Promise<DataTestResult[]> {
   const skipped = new Set((options.plan ?? []).filter((b) => b.mode === 'skip').map((b) => b.relation));
   const unchanged = (relation: string) => skipped.has(relation);
-  const builds = new Map((options.plan ?? []).map((b) => [b.relation, b]));
   // An incremental run (a plan, and not a rebuild) checks the rows its batches appended to a
   // load model stamped with the run: the rows before were checked when they were loaded, and a
   // re-read file's old rows were replaced by key.
@@ -308,15 +302,13 @@ export async function runDataTests(
     // Staging models are checked per batch; everything kept on disk is checked at build time.
     const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
     if (checkedIn !== options.phase) continue;
-    // The rows this run wrote, and the columns that bound them (a unique test is right on those
-    // rows alone only when its columns hold them): a load model's run rows by its key, a
-    // partitions build's periods (and offices), a delta build's keys.
-    const written = incremental ? writtenRows(model, builds.get(model.relation)) : null;
+    const runRows = incremental && appendsRunRows(model) ? `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))` : null;
     for (const test of model.tests) {
       if (unchanged(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
+      // A unique test is right on the run's rows alone only when the model replaces by a key within it.
       const check = test.test;
-      const scoped = written !== null && (check.kind !== 'unique' || written.boundBy.every((k) => check.columns.includes(k)));
-      results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(scoped ? written.rows : model.relation, check)));
+      const scoped = runRows !== null && (check.kind !== 'unique' || model.uniqueKey.every((k) => check.columns.includes(k)));
+      results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(scoped ? runRows : model.relation, check)));
     }
   }
   if (options.phase === 'build') {
@@ -327,31 +319,6 @@ export async function runDataTests(
     }
   }
   return results;
-}
-
-/**
- * The rows of `model` this run wrote, as a subquery, with the columns that bound them; null when
- * the run rebuilt it whole (or it has no such bound).
- */
-function writtenRows(model: Model, build: ModelBuild | undefined): { rows: string; boundBy: string[] } | null {
-  if (appendsRunRows(model)) return { rows: `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))`, boundBy: model.uniqueKey };
-  if (build?.mode === 'delta' && model.delta !== null) {
-    const match = model.delta.key.map((k) => `t.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ');
-    return { rows: `(SELECT * FROM ${model.relation} AS t WHERE EXISTS (SELECT 1 FROM ${deltaTable(model)} AS d WHERE ${match}))`, boundBy: model.delta.key };
-  }
-  if (build?.mode === 'partitions' && model.partitionBy !== null) {
-    const periods = `[${build.periods.map((p) => quoteLiteral(p)).join(', ')}]::VARCHAR[]`;
-    const period = `${quoteIdent(model.partitionBy.period)}::VARCHAR`;
-    if (model.partitionBy.office !== null && build.offices !== undefined) {
-      const office = quoteIdent(model.partitionBy.office);
-      return {
-        rows: `(SELECT * FROM ${model.relation} WHERE list_contains(${periods}, ${period}) OR (${period} || '/' || ${office}) IN (SELECT key FROM build_offices))`,
-        boundBy: [model.partitionBy.period, model.partitionBy.office],
-      };
-    }
-    return { rows: `(SELECT * FROM ${model.relation} WHERE list_contains(${periods}, ${period}))`, boundBy: [model.partitionBy.period] };
-  }
-  return null;
 }
 
 /** A load-phase incremental model whose rows carry the run that appended them (`run_id`). */

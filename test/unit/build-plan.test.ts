@@ -199,26 +199,3 @@ describe('delta mode', () => {
     ]);
   });
 });
-
-describe('data tests of partitions', () => {
-  it('check the partitions the run wrote; a unique test not bound by the period checks the whole table', async () => {
-    const root = writeProject({
-      'marts/per_year.sql': '-- @partition_by period\n-- @test expect(v >= 0)\n-- @test unique(period, k)\n-- @test unique(k)\nSELECT period, k, v FROM main.facts',
-    });
-    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
-    db = await openDatabase(':memory:');
-    const c = db.connection;
-    await prepareWarehouse(c, project);
-    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2024', 'a', 1), ('2025', 'b', 2)) t(period, k, v)");
-    await runModels(c, project, { phase: 'build' });
-    // A bad 2024 row written by hand: a run that wrote only 2025 does not see it; one that wrote 2024 does.
-    await c.run("INSERT INTO mart.per_year VALUES ('2024', 'b', -1)");
-    const failing = async (periods: string[]) =>
-      (await runDataTests(c, project, { phase: 'build', plan: [{ relation: 'mart.per_year', mode: 'partitions', periods, reason: 'touched' }] }))
-        .filter((t) => t.status !== 'pass')
-        .map((t) => t.name);
-    // unique(k) is not bound by the period: 'b' twice across years is found whatever was written.
-    expect(await failing(['2025'])).toEqual(['mart.per_year: unique(k)']);
-    expect(await failing(['2024'])).toEqual(['mart.per_year: expect(v >= 0)', 'mart.per_year: unique(k)']);
-  });
-});
