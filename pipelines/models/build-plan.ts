@@ -132,7 +132,7 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     else if (model.delta !== null && snapshotPeriods.length === 0 && onlyKeysChanged(model)) {
       build = { relation: model.relation, mode: 'delta', periods: [], reason: 'touched' };
     } else if (model.partitionBy.office !== null && officePairs !== null) {
-      const offices = officePairs.filter((p) => !snapshotPeriods.includes(p.period)).length;
+      const offices = officePairs.filter((p) => !snapshotPeriods.includes(p.period)).reduce((sum, p) => sum + p.pairs, 0);
       build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, offices, reason: 'touched' };
     } else build = { relation: model.relation, mode: 'partitions', periods, reason: 'touched' };
     plan.set(model.relation, build);
@@ -147,12 +147,12 @@ export function wholePlan(project: Project, reason: BuildReason): ModelBuild[] {
   return project.models.filter((m) => m.phase === 'build').map((m) => ({ relation: m.relation, mode: 'full', periods: [], reason }));
 }
 
-/** build_offices (a temp table the runner and in_build_offices() read) filled with the touched pairs. */
-async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql: string): Promise<{ period: string; office_code: string }[]> {
+/** build_offices (a temp table the runner and in_build_offices() read) filled with the touched pairs; their number per period. */
+async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql: string): Promise<{ period: string; pairs: number }[]> {
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE build_offices AS SELECT period || '/' || office_code AS key, period, office_code FROM (\n${touchedOfficesSql}\n)`,
   );
-  return queryJson<{ period: string; office_code: string }>(connection, 'SELECT period, office_code FROM build_offices');
+  return queryJson<{ period: string; pairs: number }>(connection, 'SELECT period, count(*)::INTEGER AS pairs FROM build_offices GROUP BY period');
 }
 
 /** After the build: the SQL each model was built with, for the next run's plan. */

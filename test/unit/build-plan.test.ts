@@ -22,6 +22,18 @@ function writeProject(files: Record<string, string>): string {
 let db: Database | undefined;
 afterEach(() => db?.close());
 
+/**
+ * A small project opened in memory and prepared, with the real project's build-scope macros
+ * (the others need its tables), or with none (`macros: false`).
+ */
+async function openSmallProject(files: Record<string, string>, options: { macros?: boolean } = {}) {
+  const own = loadProject(writeProject(files));
+  const project = options.macros === false ? own : { ...own, macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
+  db = await openDatabase(':memory:');
+  await prepareWarehouse(db.connection, project);
+  return { project, c: db.connection };
+}
+
 describe('build plan directives', () => {
   it('reads @partition_by and @phase build, and refuses them where they make no sense', () => {
     const project = loadProject(
@@ -46,15 +58,10 @@ describe('build plan directives', () => {
 
 describe('partitions mode', () => {
   it('deletes and re-inserts only the planned periods', async () => {
-    const root = writeProject({
+    const { project, c } = await openSmallProject({
       // Reads every year and never narrows: the runner's filter must keep the other years as they were.
       'marts/totals.sql': '-- @partition_by period\nSELECT period, sum(v) AS total FROM main.facts GROUP BY period',
     });
-    // Only the build-scope macros of the real project (the others need its tables).
-    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
-    db = await openDatabase(':memory:');
-    const c = db.connection;
-    await prepareWarehouse(c, project);
     await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2024', 1), ('2025', 2)) t(period, v)");
     await runModels(c, project, { phase: 'build' });
     await c.run("INSERT INTO main.facts VALUES ('2024', 10), ('2025', 20), ('2026', 30)");
@@ -74,14 +81,10 @@ describe('partitions mode', () => {
 
 describe('partitions mode by office', () => {
   it('deletes and re-inserts only the touched (period, office) pairs and the whole periods', async () => {
-    const root = writeProject({
+    const { project, c } = await openSmallProject({
       // Never narrows: the runner's filter must keep every other pair as it was.
       'marts/totals.sql': '-- @partition_by period, office_code\nSELECT period, office_code, sum(v) AS total FROM main.facts GROUP BY ALL',
     });
-    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
-    db = await openDatabase(':memory:');
-    const c = db.connection;
-    await prepareWarehouse(c, project);
     await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'A', 1), ('2025', 'B', 2), ('2026', 'A', 3)) t(period, office_code, v)");
     await runModels(c, project, { phase: 'build' });
     // New facts everywhere; the plan names 2025/B as touched and 2026 as whole (as a snapshot would).
@@ -102,15 +105,11 @@ describe('partitions mode by office', () => {
 
 describe('data tests of an incremental run', () => {
   it("check a load model's rows of this run only, and skip the tests of models left unchanged", async () => {
-    const root = writeProject({
+    const { project, c } = await openSmallProject({
       'core/versions.sql':
         "-- @materialized incremental\n-- @unique_key file_id\n-- @test unique(k, file_id)\n-- @test expect(v >= 0)\nSELECT k, file_id, v, getvariable('run_id')::VARCHAR AS run_id FROM main.landed",
       'marts/totals.sql': '-- @test expect(total < 100)\nSELECT sum(v) AS total FROM core.versions',
-    });
-    db = await openDatabase(':memory:');
-    const c = db.connection;
-    const project = loadProject(root);
-    await prepareWarehouse(c, project);
+    }, { macros: false });
     await c.run("SET VARIABLE run_id = 'r1'");
     // Rows of an earlier run that break both tests (as if loaded before the tests existed).
     await c.run("CREATE TABLE main.landed AS SELECT * FROM (VALUES ('a', 'f1', -1), ('a', 'f1', 500)) t(k, file_id, v)");
@@ -136,16 +135,12 @@ describe('data tests of an incremental run', () => {
 
 describe('@rows_from', () => {
   it('leaves a load model empty (table) or as it was (incremental) when its sources are empty, without running it', async () => {
-    const root = writeProject({
+    const { project, c } = await openSmallProject({
       // Both give a row even from nothing (an aggregate; a constant row): run, they would show it.
       'staging/stg_things.sql': "-- @rows_from main.landed\nSELECT 'x' AS k, count(*)::INTEGER AS v FROM main.landed",
       'core/things.sql': "-- @materialized incremental\n-- @unique_key k\n-- @rows_from staging.stg_things\nSELECT k, v FROM staging.stg_things UNION ALL SELECT 'b', 2",
-    });
-    db = await openDatabase(':memory:');
-    const c = db.connection;
+    }, { macros: false });
     await c.run("ATTACH ':memory:' AS staging");
-    const project = loadProject(root);
-    await prepareWarehouse(c, project);
     await c.run('CREATE TABLE main.landed (k VARCHAR, v INTEGER)');
     await c.run("CREATE TABLE core.things AS SELECT 'a' AS k, 1 AS v");
     const results = await runModels(c, project, { phase: 'load' });
@@ -165,7 +160,7 @@ describe('@rows_from', () => {
 
 describe('delta mode', () => {
   it('adds the signed change of the rows a keys build replaced and added, and drops a row whose counts reach 0', async () => {
-    const root = writeProject({
+    const { project, c } = await openSmallProject({
       'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
       'marts/per_group.sql': [
         '-- @partition_by period',
@@ -177,10 +172,6 @@ describe('delta mode', () => {
         "SELECT '2025' AS period, g, sum(sign)::INTEGER AS n FROM rows GROUP BY g",
       ].join('\n'),
     });
-    const project = { ...loadProject(root), macroSql: loadProject(SQL_ROOT).macroSql.filter((m) => m.file.endsWith('build_scope.sql')) };
-    db = await openDatabase(':memory:');
-    const c = db.connection;
-    await prepareWarehouse(c, project);
     await c.run("CREATE TABLE main.versions AS SELECT * FROM (VALUES ('a', 'x'), ('b', 'x'), ('c', 'y')) t(k, g)");
     await c.run('CREATE TABLE main.new_keys (k VARCHAR)');
     await runModels(c, project, { phase: 'build' });
