@@ -116,6 +116,8 @@ export interface Project {
   macroSql: { file: string; sql: string }[];
   /** The fixed lists (sql/seeds/<name>.csv), loaded as seed.<name> before the init statements. */
   seeds: { name: string; file: string }[];
+  /** sql/scope/changed_cases.sql: the cases a run's new versions change, read once into a temp table for the two below. */
+  changedCasesSql: string | null;
   /** sql/scope/touched_years.sql: the periods a run's new data touches (build-plan.ts), if present. */
   touchedYearsSql: string | null;
   /** sql/scope/touched_offices.sql: the (period, office) pairs its new case versions touch, if present. */
@@ -162,6 +164,7 @@ export function loadProject(root: string = SQL_ROOT): Project {
     initSql: read('init'),
     macroSql: read('macros'),
     seeds,
+    changedCasesSql: scope('changed_cases.sql'),
     touchedYearsSql: scope('touched_years.sql'),
     touchedOfficesSql: scope('touched_offices.sql'),
   };

@@ -289,25 +289,46 @@ export function blockingFailures(results: DataTestResult[]): DataTestResult[] {
 export async function runDataTests(
   connection: DuckDBConnection,
   project: Project,
-  options: { phase: Phase; plan?: readonly ModelBuild[] },
+  options: {
+    phase: Phase;
+    plan?: readonly ModelBuild[];
+    /**
+     * The load relations the run's batches left as they were: a keys build's relationships
+     * tests to one of them check only the rows the build added (the others were checked before).
+     */
+    unchangedLoads?: ReadonlySet<string>;
+  },
 ): Promise<DataTestResult[]> {
   const skipped = new Set((options.plan ?? []).filter((b) => b.mode === 'skip').map((b) => b.relation));
-  const unchanged = (relation: string) => skipped.has(relation);
+  const unchanged = (relation: string) => skipped.has(relation) || (options.unchangedLoads?.has(relation) ?? false);
+  const byKeys = new Set((options.plan ?? []).filter((b) => b.mode === 'keys').map((b) => b.relation));
   // An incremental run (a plan, and not a rebuild) checks the rows its batches appended to a
   // load model stamped with the run: the rows before were checked when they were loaded, and a
-  // re-read file's old rows were replaced by key.
+  // re-read file's old rows were replaced by key. A build model updated by keys is checked on
+  // the rows it added (its change table): every other row is as it was when last checked.
   const incremental = options.plan !== undefined && options.plan.every((b) => b.reason !== 'rebuild');
   const results: DataTestResult[] = [];
   for (const model of project.models) {
     // Staging models are checked per batch; everything kept on disk is checked at build time.
     const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
     if (checkedIn !== options.phase) continue;
-    const runRows = incremental && appendsRunRows(model) ? `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))` : null;
+    const keysBuilt = incremental && byKeys.has(model.relation);
+    const runRows = !incremental
+      ? null
+      : appendsRunRows(model)
+        ? `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))`
+        : keysBuilt
+          ? changeTables(model).added
+          : null;
     for (const test of model.tests) {
-      if (unchanged(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
-      // A unique test is right on the run's rows alone only when the model replaces by a key within it.
+      if (skipped.has(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
+      // A unique test is right on the run's rows alone only when the model replaces by a key within
+      // it; a keys build's relationships test only when its target is as it was.
       const check = test.test;
-      const scoped = runRows !== null && (check.kind !== 'unique' || model.uniqueKey.every((k) => check.columns.includes(k)));
+      const scoped =
+        runRows !== null &&
+        (check.kind !== 'unique' || model.uniqueKey.every((k) => check.columns.includes(k))) &&
+        (!keysBuilt || check.kind !== 'relationships' || unchanged(check.target));
       results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(scoped ? runRows : model.relation, check)));
     }
   }

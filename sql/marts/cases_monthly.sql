@@ -71,20 +71,38 @@ events AS (
     FROM cases
     WHERE status = '已办结' AND closed_date IS NOT NULL
         AND in_build_years(year(closed_date)) AND in_build_offices(year(closed_date), office_code)
+),
+
+-- summed per (month, office, line) before the offices are joined: the join then meets one row
+-- per group instead of one per event (national scale: the model took 16 s, of which the
+-- aggregate of the joined events was most)
+counts AS (
+    SELECT
+        month_start,
+        office_code,
+        business_line,
+        sum(received)::INTEGER AS received,
+        sum(withdrawn)::INTEGER AS withdrawn,
+        sum(in_progress)::INTEGER AS in_progress,
+        sum(closed)::INTEGER AS closed,
+        sum(mediation_closed)::INTEGER AS mediation_closed,
+        sum(mediation_success)::INTEGER AS mediation_success
+    FROM events
+    GROUP BY month_start, office_code, business_line
 )
 SELECT
     o.period,
-    strftime(e.month_start, '%Y-%m') AS month,
-    e.office_code,
-    any_value(o.county_code) AS county_code,
-    any_value(o.cluster_code) AS cluster_code,
-    e.business_line,
-    sum(e.received)::INTEGER AS received,
-    sum(e.withdrawn)::INTEGER AS withdrawn,
-    sum(e.in_progress)::INTEGER AS in_progress,
-    sum(e.closed)::INTEGER AS closed,
-    sum(e.mediation_closed)::INTEGER AS mediation_closed,
-    sum(e.mediation_success)::INTEGER AS mediation_success
-FROM events AS e
-JOIN intermediate.int_year_offices AS o ON o.period = year(e.month_start)::VARCHAR AND o.office_code = e.office_code
-GROUP BY o.period, e.month_start, e.office_code, e.business_line
+    strftime(c.month_start, '%Y-%m') AS month,
+    c.office_code,
+    o.county_code,
+    o.cluster_code,
+    c.business_line,
+    c.received,
+    c.withdrawn,
+    c.in_progress,
+    c.closed,
+    c.mediation_closed,
+    c.mediation_success
+FROM counts AS c
+-- (period, office_code) is unique in int_year_offices: one office row per group
+JOIN intermediate.int_year_offices AS o ON o.period = year(c.month_start)::VARCHAR AND o.office_code = c.office_code

@@ -133,6 +133,48 @@ describe('data tests of an incremental run', () => {
   });
 });
 
+describe('data tests of a keys build', () => {
+  it('check the rows the build added; a relationships test to a changed target checks every row', async () => {
+    const { project, c } = await openSmallProject({
+      'core/places.sql': '-- @materialized incremental\n-- @unique_key p\nSELECT p FROM main.landed_places',
+      'core/latest.sql': [
+        '-- @materialized incremental',
+        '-- @phase build',
+        '-- @unique_key k',
+        '-- @test unique(k)',
+        '-- @test expect(v >= 0)',
+        '-- @test relationships(p -> core.places(p))',
+        'SELECT k, v, p FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
+      ].join('\n'),
+    });
+    await c.run("CREATE TABLE main.landed_places AS SELECT * FROM (VALUES ('P1'), ('P2')) t(p)");
+    await runModels(c, project, { phase: 'load' });
+    // An old row that breaks two tests (as if built before the tests existed), and one whose place goes.
+    await c.run("CREATE TABLE main.versions AS SELECT * FROM (VALUES ('a', -1, 'P9'), ('b', 1, 'P2')) t(k, v, p)");
+    await c.run('CREATE TABLE main.new_keys (k VARCHAR)');
+    await runModels(c, project, { phase: 'build' });
+    const keys: ModelBuild[] = [{ relation: 'core.latest', mode: 'keys', periods: [], reason: 'new_versions' }];
+    const failing = async (options: { plan?: ModelBuild[]; unchangedLoads?: Set<string> }) =>
+      (await runDataTests(c, project, { phase: 'build', ...options })).filter((t) => t.status !== 'pass').map((t) => t.name);
+    expect(await failing({})).toEqual(['core.latest: expect(v >= 0)', 'core.latest: relationships(p -> core.places(p))']);
+    // A night adding a good row 'c': only the added rows are checked (places unchanged).
+    await c.run("INSERT INTO main.versions VALUES ('c', 2, 'P1')");
+    await c.run("INSERT INTO main.new_keys VALUES ('c')");
+    await runModels(c, project, { phase: 'build', plan: keys });
+    expect(await failing({ plan: keys, unchangedLoads: new Set(['core.places']) })).toEqual([]);
+    // The places changed this run: the relationships test reads every row again.
+    expect(await failing({ plan: keys })).toEqual(['core.latest: relationships(p -> core.places(p))']);
+    // A bad row added by the night is caught.
+    await c.run("INSERT INTO main.versions VALUES ('d', -3, 'P7')");
+    await c.run("DELETE FROM main.new_keys; INSERT INTO main.new_keys VALUES ('d')");
+    await runModels(c, project, { phase: 'build', plan: keys });
+    expect(await failing({ plan: keys, unchangedLoads: new Set(['core.places']) })).toEqual([
+      'core.latest: expect(v >= 0)',
+      'core.latest: relationships(p -> core.places(p))',
+    ]);
+  });
+});
+
 describe('@rows_from', () => {
   it('leaves a load model empty (table) or as it was (incremental) when its sources are empty, without running it', async () => {
     const { project, c } = await openSmallProject({
