@@ -234,7 +234,7 @@ async function noChanges(connection: DuckDBConnection, model: Model): Promise<vo
  * keeps a row only while a count is above 0).
  */
 async function mergeDelta(connection: DuckDBConnection, model: Model, target: string, delta: DeltaSpec): Promise<number> {
-  const change = quoteIdent(`__delta_${model.schema}_${model.name}`);
+  const change = deltaTable(model);
   await connection.run('SET VARIABLE build_delta = true');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
   const match = delta.key.map((k) => `t.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ');
@@ -243,8 +243,13 @@ async function mergeDelta(connection: DuckDBConnection, model: Model, target: st
   const inserted = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match})`));
   const allZero = delta.sum.map((c) => `t.${quoteIdent(c)} = 0`).join(' AND ');
   await connection.run(`DELETE FROM ${target} AS t WHERE ${allZero} AND EXISTS (SELECT 1 FROM ${change} AS d WHERE ${match})`);
-  await connection.run(`DROP TABLE ${change}`);
+  // The change stays for the rest of the run: its keys are the rows the analyst copy takes again.
   return inserted;
+}
+
+/** The temp table holding a `@delta` build's change (its keys and signed sums) for the rest of the run. */
+export function deltaTable(model: Pick<Model, 'schema' | 'name'>): string {
+  return quoteIdent(`${model.schema}_${model.name}_delta`);
 }
 
 /** The row count DuckDB reports for CREATE TABLE … AS and INSERT. */

@@ -417,9 +417,10 @@ async function publish(run: Run, prepared: Prepared): Promise<void> {
     // nightly run copies the published one and writes again only the marts it changed.
     const previous = run.rebuild ? null : await analystFileNamedIn(connection, warehouseFile);
     const unchanged = new Set(result.builds.filter((b) => b.mode === 'skip').map((b) => b.relation));
+    const byDelta = new Set(result.builds.filter((b) => b.mode === 'delta').map((b) => b.relation));
     await writeAnalystDatabase(connection, analystFileFor(warehouseFile, run.runId), {
       project: prepared.project,
-      ...(previous ? { reuse: { file: previous, unchanged } } : {}),
+      ...(previous ? { reuse: { file: previous, unchanged, byDelta } } : {}),
     });
     // audit.runs is written inside the file it describes, before the file is published: it
     // records `publish` up to here (analyst copy and audit rows; the CHECKPOINT and rename that

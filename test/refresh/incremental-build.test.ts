@@ -108,7 +108,13 @@ describe('incremental builds', () => {
       expect(result.published, result.message).toBe(true);
       expect(result.files.filter((f) => f.status !== 'loaded').map((f) => `${f.name}: ${f.message}`)).toEqual([]);
       plans.push(byRelation(result.builds));
+      if (byRelation(result.builds)['mart.cases_monthly']?.mode === 'delta') {
+        // A delta night takes again into the analyst copy only the changed keys' rows of cases_monthly.
+        const W = config.warehouseFile;
+        expect(await martTables((await currentAnalystFile(W))!, NOT_DATA)).toEqual(await martTables(W, { ...NOT_DATA, training_person_year: ['person_key'] }));
+      }
     }
+    expect(Object.values(plans).filter((p) => p['mart.cases_monthly']?.mode === 'delta')).toHaveLength(1);
     // The first run builds everything whole; the later ones by keys and by touched years.
     expect(plans[0]!['mart.cases_monthly']).toMatchObject({ mode: 'full', reason: 'new' });
     for (const i of [1, 2]) expect(plans[i]!['core.cases']).toMatchObject({ mode: 'keys', reason: 'new_versions' });
