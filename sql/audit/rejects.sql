@@ -10,7 +10,13 @@
 -- Read by GET /api/rejects and the 数据质量 page; holds the masked raw row, so it stays out of
 -- the analyst copy (audit schema). month: the first day of the export date's month.
 -- Grain: (file_id, sheet, row_number).
--- @materialized table
+-- A nightly run updates it by keys (build_by_keys()): only the rows whose status this run can
+-- change are judged again — the rows it rejected, the case and training rows whose key it
+-- loaded a version of, and every office and staff row (few; their keys come from
+-- audit.snapshot_keys, which names no run). A rebuild or a change of this SQL judges all.
+-- @materialized incremental
+-- @phase build
+-- @unique_key file_id, sheet, row_number
 -- @test unique(file_id, sheet, row_number)
 -- @test not_null(file_id, file_name, row_number, reason_code, kind, export_date, status, run_id)
 -- @test accepted_values(status: open, corrected)
@@ -22,6 +28,13 @@ WITH rejected AS (
     FROM audit.rejected_rows
     -- a warehouse from before issue 14 has rows without kind until it is rebuilt
     WHERE kind IS NOT NULL
+      AND (
+        NOT build_by_keys()
+        OR run_id = getvariable('run_id')
+        OR kind IN ('offices', 'staff')
+        OR (kind = 'cases' AND record_key IN (SELECT case_id FROM core.case_versions WHERE run_id = getvariable('run_id')))
+        OR (kind = 'training' AND record_key IN (SELECT record_id FROM core.training_versions WHERE run_id = getvariable('run_id')))
+      )
 ),
 
 -- the files that loaded each key: (kind, key) with the export date and loading order

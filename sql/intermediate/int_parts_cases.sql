@@ -26,15 +26,19 @@ WITH mediation AS (
     WHERE in_build_years(o.period) AND in_build_years(year(c.closed_date)) AND in_build_offices(o.period, o.office_code)
     GROUP BY ALL
 ),
+active_lines AS (
+    -- each (year, office, line) with a case received and not withdrawn, once: the count below
+    -- then meets one row per line, not every case (national scale: 2.0 -> 1.3 s for the model)
+    SELECT DISTINCT year(received_date)::VARCHAR AS period, office_code, business_line
+    FROM core.cases
+    WHERE status IS DISTINCT FROM '已撤回' AND in_build_years(year(received_date))
+),
 lines AS (
-    SELECT o.period, o.office_code, count(DISTINCT c.business_line) AS lines_active
+    SELECT o.period, o.office_code, count(*) AS lines_active
     FROM intermediate.int_year_offices AS o
-    JOIN core.cases AS c
-        ON c.office_code = o.office_code
-        AND year(c.received_date)::VARCHAR = o.period
-        AND c.status IS DISTINCT FROM '已撤回'
+    JOIN active_lines AS c ON c.office_code = o.office_code AND c.period = o.period
     JOIN mart.plan_categories AS plan ON plan.kind = 'business_line' AND plan.item = c.business_line
-    WHERE in_build_years(o.period) AND in_build_years(year(c.received_date)) AND in_build_offices(o.period, o.office_code)
+    WHERE in_build_years(o.period) AND in_build_offices(o.period, o.office_code)
     GROUP BY ALL
 )
 SELECT 'mediation_success_rate' AS indicator_id, o.period, o.office_code,

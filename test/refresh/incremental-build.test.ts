@@ -22,6 +22,9 @@ let world: Awaited<ReturnType<typeof dataDirWith>>;
 let rounds: string[][];
 /** The offices of the three corrected cases (the case models rebuild only their partitions). */
 let correctedOffices: string[];
+/** The corrections file, and a valid row of it to lend its values to a fix of a rejected case. */
+let correctionsFile: string;
+let fixTemplate: string[];
 
 /** The tiny demo set as four nightly runs; every file a real export the loader reads. */
 async function incrementalRounds(): Promise<string[][]> {
@@ -60,6 +63,8 @@ async function incrementalRounds(): Promise<string[][]> {
   correctedOffices = [moved2025[2]!, withdrawn[2]!, moved2024[2]!].map((code) => code.trim().toUpperCase());
   const corrections = path.join(extra, 'cases_20251201.csv');
   writeFileSync(corrections, [june[0], moved2025.join(','), withdrawn.join(','), moved2024.join(',')].join('\n') + '\n');
+  correctionsFile = corrections;
+  fixTemplate = withdrawn;
   // A new office snapshot of 2025 (it becomes the year's S: every 2025 row's as_of changes).
   const snapshotDecember = [copyAs('offices_20251130.csv', 'offices_20251215.csv', 2), copyAs('staff_20251130.csv', 'staff_20251215.csv', 2)];
   const at = (date: string) => ['offices', 'staff', 'cases', 'training'].flatMap((kind) => [`${kind}_${date}.csv`, `${kind}_${date}.xlsx`]).map((n) => path.join(all, n));
@@ -83,13 +88,13 @@ function byRelation(builds: ModelBuild[]): Record<string, ModelBuild> {
   return Object.fromEntries(builds.map((b) => [b.relation, b]));
 }
 
-/** The latest-version tables as sorted rows, without the columns that name the loading run. */
+/** The latest-version tables and the rejected rows' statuses as sorted rows, without the columns that name the loading run. */
 async function coreTables(file: string): Promise<Record<string, string[]>> {
   const db = await openDatabase(file, { readOnly: true, threads: 1 });
   try {
     const out: Record<string, string[]> = {};
-    for (const table of ['cases', 'training_records']) {
-      const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT * EXCLUDE (run_id, load_seq) FROM core.${table}`);
+    for (const table of ['core.cases', 'core.training_records', 'audit.rejects']) {
+      const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT * EXCLUDE (run_id, load_seq) FROM ${table}`);
       out[table] = rows.map((r) => JSON.stringify(r)).sort();
     }
     return out;
@@ -98,11 +103,35 @@ async function coreTables(file: string): Promise<Record<string, string[]>> {
   }
 }
 
+/**
+ * Adds to the corrections file a valid row for a case that so far has only rejected rows (the
+ * template's values under its case_id); returns the case_id.
+ */
+async function addFixOfRejectedCase(warehouseFile: string): Promise<string> {
+  const db = await openDatabase(warehouseFile, { readOnly: true, threads: 1 });
+  let caseId: string;
+  try {
+    const [row] = await queryJson<{ record_key: string }>(
+      db.connection,
+      "SELECT record_key FROM audit.rejected_rows WHERE kind = 'cases' AND record_key IS NOT NULL AND record_key NOT IN (SELECT case_id FROM core.cases) ORDER BY record_key LIMIT 1",
+    );
+    caseId = row!.record_key;
+  } finally {
+    db.close();
+  }
+  const fix = [...fixTemplate];
+  fix[1] = caseId;
+  writeFileSync(correctionsFile, `${readFileSync(correctionsFile, 'utf8')}${fix.join(',')}\n`);
+  return caseId;
+}
+
 describe('incremental builds', () => {
   it('rebuild only what new files touch, and give the marts of a full rebuild', async () => {
     const { config } = world;
     const plans: Record<string, ModelBuild>[] = [];
+    let fixedCase: string | undefined;
     for (const round of rounds) {
+      if (round.includes(correctionsFile)) fixedCase = await addFixOfRejectedCase(config.warehouseFile);
       putInInbox(config, round);
       const result = await runRefresh({ config });
       expect(result.published, result.message).toBe(true);
@@ -184,6 +213,12 @@ describe('incremental builds', () => {
     expect(rebuild.published, rebuild.message).toBe(true);
     expect(Object.values(byRelation(rebuild.builds)).every((b) => b.mode === 'full' && b.reason === 'rebuild')).toBe(true);
     expect(await coreTables(W)).toEqual(incrementalCore);
+    // The corrections' run judged again the rejected rows of the case it loaded: corrected by it.
+    const fixed = incrementalCore['audit.rejects']!.map((r) => JSON.parse(r)).filter((r) => r.kind === 'cases' && JSON.parse(r.raw).case_id?.trim().toUpperCase() === fixedCase);
+    expect(fixed.length).toBeGreaterThan(0);
+    for (const row of fixed) expect(row).toMatchObject({ status: 'corrected', corrected_by: 'cases_20251201.csv' });
+    // The nightly runs judged again only the rejected rows they could correct; some were.
+    expect(incrementalCore['audit.rejects']!.some((r) => r.includes('"status":"corrected"'))).toBe(true);
     expect(await martTables(W, NOT_DATA)).toEqual(incremental);
   }, 300_000);
 
