@@ -1,5 +1,6 @@
--- Office parts of the case indicators, over the latest version of each case, counted at the
--- office named on the case when that is an office of the year's S.
+-- Office parts of the case indicators, from the cases per year, office and business line
+-- (int_office_line_cases: the latest version of each case), counted at the office named on the
+-- case when that is an office of the year's S.
 -- mediation_success_rate: 人民调解 cases with status 已办结 and closed_date in the year, and of
 -- those the ones with outcome 调解成功. function_breadth: distinct business lines (of the ten)
 -- with at least one case received in the year whose status is not 已撤回, out of 10.
@@ -10,35 +11,22 @@
 -- @test unique(indicator_id, period, office_code)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
-WITH mediation AS (
-    SELECT
-        o.period,
-        o.office_code,
-        count(*) FILTER (WHERE regexp_replace(c.outcome, '\s', '', 'g') = '调解成功') AS succeeded,
-        count(*) AS closed
-    FROM intermediate.int_year_offices AS o
-    JOIN core.cases AS c
-        ON c.office_code = o.office_code
-        AND c.business_line = '人民调解'
-        AND c.status = '已办结'
-        AND year(c.closed_date)::VARCHAR = o.period
-    -- only the years being rebuilt (all in a full build)
-    WHERE in_build_years(o.period) AND in_build_years(year(c.closed_date)) AND in_build_offices(o.period, o.office_code)
+WITH office_lines AS (
+    SELECT l.*
+    FROM intermediate.int_office_line_cases AS l
+    -- only the partitions being rebuilt (all in a full build)
+    WHERE in_build_years(l.period) AND in_build_offices(l.period, l.office_code)
+),
+mediation AS (
+    SELECT period, office_code, sum(mediation_success) AS succeeded, sum(mediation_closed) AS closed
+    FROM office_lines
     GROUP BY ALL
 ),
-active_lines AS (
-    -- each (year, office, line) with a case received and not withdrawn, once: the count below
-    -- then meets one row per line, not every case (national scale: 2.0 -> 1.3 s for the model)
-    SELECT DISTINCT year(received_date)::VARCHAR AS period, office_code, business_line
-    FROM core.cases
-    WHERE status IS DISTINCT FROM '已撤回' AND in_build_years(year(received_date))
-),
 lines AS (
-    SELECT o.period, o.office_code, count(*) AS lines_active
-    FROM intermediate.int_year_offices AS o
-    JOIN active_lines AS c ON c.office_code = o.office_code AND c.period = o.period
-    JOIN mart.plan_categories AS plan ON plan.kind = 'business_line' AND plan.item = c.business_line
-    WHERE in_build_years(o.period) AND in_build_offices(o.period, o.office_code)
+    SELECT l.period, l.office_code, count(*) AS lines_active
+    FROM office_lines AS l
+    JOIN mart.plan_categories AS plan ON plan.kind = 'business_line' AND plan.item = l.business_line
+    WHERE l.active > 0
     GROUP BY ALL
 )
 SELECT 'mediation_success_rate' AS indicator_id, o.period, o.office_code,

@@ -93,8 +93,10 @@ async function coreTables(file: string): Promise<Record<string, string[]>> {
   const db = await openDatabase(file, { readOnly: true, threads: 1 });
   try {
     const out: Record<string, string[]> = {};
-    for (const table of ['core.cases', 'core.training_records', 'audit.rejects']) {
-      const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT * EXCLUDE (run_id, load_seq) FROM ${table}`);
+    const tables = ['core.cases', 'core.training_records', 'audit.rejects', 'intermediate.int_office_line_cases'];
+    for (const table of tables) {
+      const stamped = table.startsWith('intermediate.') ? '*' : '* EXCLUDE (run_id, load_seq)';
+      const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT ${stamped} FROM ${table}`);
       out[table] = rows.map((r) => JSON.stringify(r)).sort();
     }
     return out;
@@ -167,6 +169,7 @@ describe('incremental builds', () => {
     // cases_monthly adds the corrections' change (no snapshot that night): the three cases' old
     // versions counted −1, their new ones +1.
     expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'delta', reason: 'touched' });
+    expect(plans[2]!['intermediate.int_office_line_cases']).toMatchObject({ mode: 'delta', reason: 'touched' });
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
