@@ -104,7 +104,10 @@ function buildLine(builds: ModelBuild[]): string {
   const deltas = builds.filter((b) => b.mode === 'delta').map((b) => b.relation);
   const partitions = builds
     .filter((b) => b.mode === 'partitions')
-    .map((b) => `${b.relation} [${[...b.periods, ...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : [])].join(', ') || 'nothing'}]`);
+    .map((b) => {
+      const pairs = [...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : []), ...(b.people ? [`${int(b.people)} (year, person) pairs`] : [])];
+      return `${b.relation} [${[...b.periods, ...pairs].join(', ') || 'nothing'}]`;
+    });
   return [
     `${skipped} skipped as unchanged`,
     `by keys ${keys.join(', ') || 'none'}`,

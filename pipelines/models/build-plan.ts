@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryJson } from '../warehouse/duckdb.ts';
-import { references, type Model, type Project } from './project.ts';
+import { references, type Model, type PairScopeName, type Project } from './project.ts';
 
 export type BuildMode = 'full' | 'keys' | 'partitions' | 'delta' | 'skip';
 export type BuildReason =
@@ -38,6 +38,12 @@ export interface ModelBuild {
    * build_offices, and recorded in audit.model_builds.offices).
    */
   offices?: number;
+  /**
+   * For `partitions` of a model partitioned by person (the training models): how many (period,
+   * person) partitions besides the whole periods (the pairs are in the temp table build_people;
+   * only their number is recorded: person keys stay out of the build record).
+   */
+  people?: number;
   reason: BuildReason;
 }
 
@@ -97,9 +103,12 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
   const touched = scoped ? await queryJson<TouchedPeriod>(connection, project.touchedYearsSql!) : null;
   const periods = (touched ?? []).map((t) => t.period);
   const yearsChanged = (touched ?? []).some((t) => t.new_year);
-  // Case models partitioned by office: the touched pairs, and whole the periods whose offices a
-  // snapshot changed.
-  const officePairs = touched !== null && project.touchedOfficesSql !== null ? await fillBuildOffices(connection, project.touchedOfficesSql) : null;
+  // Models partitioned by pairs — the case models by office, the training models by person: the
+  // touched pairs, and whole the periods whose offices or rosters a snapshot changed.
+  const pairs: Record<PairScopeName, PeriodPairs[] | null> = {
+    offices: touched !== null && project.touchedOfficesSql !== null ? await fillBuildPairs(connection, 'offices', project.touchedOfficesSql) : null,
+    people: touched !== null && project.touchedPeopleSql !== null ? await fillBuildPairs(connection, 'people', project.touchedPeopleSql) : null,
+  };
   const snapshotPeriods = (touched ?? []).filter((t) => t.sources.includes('snapshot')).map((t) => t.period);
 
   // What this run changed, so far: the load relations, then every build model rebuilt with rows
@@ -135,12 +144,13 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     else if (yearsChanged) build = whole('years_changed');
     else if (model.delta !== null && snapshotPeriods.length === 0 && onlyKeysChanged(model)) {
       build = { relation: model.relation, mode: 'delta', periods: [], reason: 'touched' };
-    } else if (model.partitionBy.office !== null && officePairs !== null) {
-      const offices = officePairs.filter((p) => !snapshotPeriods.includes(p.period)).reduce((sum, p) => sum + p.pairs, 0);
-      build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, offices, reason: 'touched' };
+    } else if (model.partitionBy.pairs !== null && pairs[model.partitionBy.pairs.scope] !== null) {
+      const scope = model.partitionBy.pairs.scope;
+      const count = pairs[scope]!.filter((p) => !snapshotPeriods.includes(p.period)).reduce((sum, p) => sum + p.pairs, 0);
+      build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, [scope]: count, reason: 'touched' };
     } else build = { relation: model.relation, mode: 'partitions', periods, reason: 'touched' };
     plan.set(model.relation, build);
-    const nothingInScope = build.mode === 'partitions' && build.periods.length === 0 && (build.offices ?? 0) === 0;
+    const nothingInScope = build.mode === 'partitions' && build.periods.length === 0 && (build.offices ?? 0) === 0 && (build.people ?? 0) === 0;
     if (build.mode !== 'skip' && !nothingInScope) changed.add(model.relation);
   }
   return [...plan.values()];
@@ -151,12 +161,18 @@ export function wholePlan(project: Project, reason: BuildReason): ModelBuild[] {
   return project.models.filter((m) => m.phase === 'build').map((m) => ({ relation: m.relation, mode: 'full', periods: [], reason }));
 }
 
-/** build_offices (a temp table the runner and in_build_offices() read) filled with the touched pairs; their number per period. */
-async function fillBuildOffices(connection: DuckDBConnection, touchedOfficesSql: string): Promise<{ period: string; pairs: number }[]> {
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE build_offices AS SELECT period || '/' || office_code AS key, period, office_code FROM (\n${touchedOfficesSql}\n)`,
-  );
-  return queryJson<{ period: string; pairs: number }>(connection, 'SELECT period, count(*)::INTEGER AS pairs FROM build_offices GROUP BY period');
+interface PeriodPairs {
+  period: string;
+  pairs: number;
+}
+
+/**
+ * build_<scope> (a temp table the runner and in_build_<scope>() read: sql/macros/build_scope.sql)
+ * filled with the pairs the scope query gives, as 'period/member' keys; their number per period.
+ */
+async function fillBuildPairs(connection: DuckDBConnection, scope: PairScopeName, scopeSql: string): Promise<PeriodPairs[]> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE build_${scope} AS SELECT period || '/' || member AS key, period, member FROM (\n${scopeSql}\n) AS t(period, member)`);
+  return queryJson<PeriodPairs>(connection, `SELECT period, count(*)::INTEGER AS pairs FROM build_${scope} GROUP BY period`);
 }
 
 /** After the build: the SQL each model was built with, for the next run's plan. */
@@ -187,8 +203,8 @@ async function writeBuildRecord(connection: DuckDBConnection, project: Project, 
     // The office pairs rebuilt beside the whole periods, as 'period/office_code'.
     const offices = build.offices === undefined ? 'NULL' : `(SELECT coalesce(list(key ORDER BY key) FILTER (WHERE NOT list_contains(${periods}, period)), []) FROM build_offices)`;
     await connection.run(
-      `INSERT INTO audit.model_builds (run_id, relation, mode, periods, reason, offices) VALUES ($1, $2, $3, ${periods}, $4, ${offices})`,
-      [runId, build.relation, build.mode, build.reason],
+      `INSERT INTO audit.model_builds (run_id, relation, mode, periods, reason, offices, people) VALUES ($1, $2, $3, ${periods}, $4, ${offices}, $5)`,
+      [runId, build.relation, build.mode, build.reason, build.people ?? null],
     );
   }
 }

@@ -56,8 +56,9 @@ export interface Model {
   /**
    * `@partition_by period` (build-phase tables): an incremental run deletes and re-inserts only
    * the periods its new data touched; `@partition_by period, office_code`: only the (period,
-   * office) pairs its new case versions touched, and whole the periods a snapshot touched
-   * (build-plan.ts); null: rebuilt whole every run.
+   * office) pairs its new case versions touched, `@partition_by period, person_key`: the
+   * (period, person) pairs its new training versions touched, each with whole the periods a
+   * snapshot touched (build-plan.ts); null: rebuilt whole every run.
    */
   partitionBy: Partitioning | null;
   /**
@@ -85,11 +86,28 @@ export interface DeltaSpec {
   sum: string[];
 }
 
-/** The partition columns of a model: its period column, and its office column when partitioned by office too. */
+/** The partition columns of a model: its period column, and the column of the pairs it is rebuilt by within a period. */
 export interface Partitioning {
   period: string;
-  office: string | null;
+  /** Null: rebuilt by whole periods. */
+  pairs: PairScope | null;
 }
+
+/**
+ * A model rebuilt by (period, member) pairs: the column that names the member, and the scope the
+ * touched pairs come from — `offices` (sql/scope/touched_offices.sql: the case models, by
+ * `office_code`) or `people` (sql/scope/touched_people.sql: the training models, by `person_key`).
+ * The pairs go to the temp table build_<scope>; in_build_<scope>(period, member) narrows early.
+ */
+export interface PairScope {
+  column: string;
+  scope: PairScopeName;
+}
+
+export type PairScopeName = 'offices' | 'people';
+
+/** The pair column a scope is named by in `@partition_by`. */
+const PAIR_SCOPES: Record<string, PairScopeName> = { office_code: 'offices', person_key: 'people' };
 
 export interface SingularTest {
   name: string;
@@ -122,6 +140,8 @@ export interface Project {
   touchedYearsSql: string | null;
   /** sql/scope/touched_offices.sql: the (period, office) pairs its new case versions touch, if present. */
   touchedOfficesSql: string | null;
+  /** sql/scope/touched_people.sql: the (period, person) pairs its new training versions touch, if present. */
+  touchedPeopleSql: string | null;
 }
 
 export const SQL_ROOT = path.resolve(import.meta.dirname, '../../sql');
@@ -167,6 +187,7 @@ export function loadProject(root: string = SQL_ROOT): Project {
     changedCasesSql: scope('changed_cases.sql'),
     touchedYearsSql: scope('touched_years.sql'),
     touchedOfficesSql: scope('touched_offices.sql'),
+    touchedPeopleSql: scope('touched_people.sql'),
   };
 }
 
@@ -241,11 +262,18 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
   const partitionColumns = partitionText === undefined ? [] : splitList(partitionText);
   if (
     partitionText !== undefined &&
-    (materialized !== 'table' || folder === 'staging' || partitionColumns.length < 1 || partitionColumns.length > 2 || !partitionColumns.every((c) => /^[A-Za-z_]\w*$/.test(c)))
+    (materialized !== 'table' ||
+      folder === 'staging' ||
+      partitionColumns.length < 1 ||
+      partitionColumns.length > 2 ||
+      !/^[A-Za-z_]\w*$/.test(partitionColumns[0]!) ||
+      (partitionColumns[1] !== undefined && !Object.hasOwn(PAIR_SCOPES, partitionColumns[1])))
   ) {
-    throw new Error(`${rel}: @partition_by takes a period column and optionally an office column, on build-phase table models`);
+    throw new Error(`${rel}: @partition_by takes a period column and optionally office_code or person_key, on build-phase table models`);
   }
-  const partitionBy: Partitioning | null = partitionText === undefined ? null : { period: partitionColumns[0]!, office: partitionColumns[1] ?? null };
+  const pairColumn = partitionColumns[1];
+  const partitionBy: Partitioning | null =
+    partitionText === undefined ? null : { period: partitionColumns[0]!, pairs: pairColumn === undefined ? null : { column: pairColumn, scope: PAIR_SCOPES[pairColumn]! } };
   const rowsFrom = splitList(header.directives.get('rows_from')?.[0] ?? '');
   if (!rowsFrom.every((r) => /^[a-z_]+\.[A-Za-z_]\w*$/.test(r))) throw new Error(`${rel}: @rows_from takes relations, schema.name`);
   const deltaKey = splitList(header.directives.get('delta')?.[0] ?? '');

@@ -144,12 +144,14 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
       const periods = `[${plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]`;
       const period = `${quoteIdent(model.partitionBy.period)}::VARCHAR`;
       let inScope: string;
-      if (model.partitionBy.office !== null && plan!.offices !== undefined) {
-        // Whole periods, and the touched (period, office) pairs of build_offices.
+      const pairs = model.partitionBy.pairs;
+      if (pairs !== null && plan![pairs.scope] !== undefined) {
+        // Whole periods, and the touched (period, member) pairs of build_offices / build_people.
+        const table = `build_${pairs.scope}`;
         await connection.run(`SET VARIABLE build_whole_years = ${periods}`);
-        await connection.run(`SET VARIABLE build_years = list_distinct(${periods} || (SELECT coalesce(list(period), []) FROM build_offices))`);
-        await connection.run('SET VARIABLE build_by_offices = true');
-        inScope = `(list_contains(getvariable('build_whole_years'), ${period}) OR (${period} || '/' || ${quoteIdent(model.partitionBy.office)}) IN (SELECT key FROM build_offices))`;
+        await connection.run(`SET VARIABLE build_years = list_distinct(${periods} || (SELECT coalesce(list(period), []) FROM ${table}))`);
+        await connection.run(`SET VARIABLE build_by_${pairs.scope} = true`);
+        inScope = `(list_contains(getvariable('build_whole_years'), ${period}) OR (${period} || '/' || ${quoteIdent(pairs.column)}) IN (SELECT key FROM ${table}))`;
       } else {
         await connection.run(`SET VARIABLE build_years = ${periods}`);
         inScope = `list_contains(getvariable('build_years'), ${period})`;
@@ -162,6 +164,7 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
     await connection.run('SET VARIABLE build_delta = false');
     await connection.run('SET VARIABLE build_by_keys = false');
     await connection.run('SET VARIABLE build_by_offices = false');
+    await connection.run('SET VARIABLE build_by_people = false');
     await connection.run('SET VARIABLE build_years = NULL::VARCHAR[]');
     await connection.run('SET VARIABLE build_whole_years = NULL::VARCHAR[]');
   }

@@ -3,7 +3,7 @@
 -- whole, with everything downstream of it. model_builds: per published run and model, whether
 -- it was rebuilt whole (full), by the keys of the run's new versions (keys) or by the periods
 -- the run touched (partitions), which periods, which (period, office) pairs for the models
--- partitioned by office, and why.
+-- partitioned by office, how many (period, person) pairs for those partitioned by person, and why.
 CREATE TABLE IF NOT EXISTS audit.model_state (
   relation VARCHAR NOT NULL,
   sql_hash VARCHAR NOT NULL,  -- sha256 hex of the model's SQL text
@@ -20,3 +20,7 @@ CREATE TABLE IF NOT EXISTS audit.model_builds (
 
 -- Models partitioned by office too: the 'period/office_code' pairs rebuilt besides the whole periods.
 ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS offices VARCHAR[];
+
+-- Models partitioned by person too: how many (period, person) pairs were rebuilt besides the
+-- whole periods (a count: person keys stay out of the build record).
+ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS people INTEGER;

@@ -5,8 +5,10 @@
 -- start_date falls in the year (summed as decimals so 30.1 + 59.9 is exactly 90).
 -- People who are on no roster are kept here; the indicators only count those of S.
 -- Grain: (period, person_key).
--- Per year: an incremental run re-inserts only the periods its new data touched.
--- @partition_by period
+-- Per (year, person): an incremental run re-inserts only the (period, person) pairs its new
+-- training versions touched (sql/scope/touched_people.sql), and whole the years a new snapshot
+-- touched: a night's training touches a few of the people, not the year.
+-- @partition_by period, person_key
 -- @test unique(period, person_key)
 -- @test not_null(period, person_key, days, hours)
 -- @test expect(days BETWEEN 0 AND 366 AND hours >= 0)
@@ -19,8 +21,8 @@ WITH clipped AS (
         least(r.end_date, y.year_end) AS day_to
     FROM core.training_records AS r
     JOIN intermediate.int_years AS y ON r.start_date <= y.year_end AND r.end_date >= y.year_start
-    -- only the years being rebuilt (all in a full build)
-    WHERE r.person_key IS NOT NULL AND in_build_years(y.period)
+    -- only the (year, person) partitions being rebuilt (all in a full build)
+    WHERE r.person_key IS NOT NULL AND in_build_years(y.period) AND in_build_people(y.period, r.person_key)
 ),
 flagged AS (
     -- a record opens a new run of covered days when it starts after every earlier record ended
@@ -57,7 +59,7 @@ hours AS (
     SELECT y.period, r.person_key, sum(round(r.hours, 6)::DECIMAL(38, 6))::DOUBLE AS hours
     FROM core.training_records AS r
     JOIN intermediate.int_years AS y ON r.start_date BETWEEN y.year_start AND y.year_end
-    WHERE r.person_key IS NOT NULL AND in_build_years(y.period)
+    WHERE r.person_key IS NOT NULL AND in_build_years(y.period) AND in_build_people(y.period, r.person_key)
     GROUP BY ALL
 )
 SELECT

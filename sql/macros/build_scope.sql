@@ -7,7 +7,11 @@ CREATE OR REPLACE TEMP MACRO in_build_years(p) AS
 
 -- build_offices: the (period, office) partitions this run's new case versions touched, as
 -- 'period/office_code' keys (sql/scope/touched_offices.sql; filled by the build plan).
-CREATE TEMP TABLE IF NOT EXISTS build_offices (key VARCHAR, period VARCHAR, office_code VARCHAR);
+CREATE TEMP TABLE IF NOT EXISTS build_offices (key VARCHAR, period VARCHAR, member VARCHAR);
+
+-- build_people: the (period, person) partitions this run's new training versions touched, as
+-- 'period/person_key' keys (sql/scope/touched_people.sql; filled by the build plan).
+CREATE TEMP TABLE IF NOT EXISTS build_people (key VARCHAR, period VARCHAR, member VARCHAR);
 
 -- in_build_offices(p, o): the (period, office) partition is one the model is rebuilding now —
 -- a period rebuilt whole (build_whole_years), or a touched pair; always true when the model is
@@ -23,3 +27,10 @@ CREATE OR REPLACE TEMP MACRO build_by_keys() AS coalesce(getvariable('build_by_k
 -- build_delta(): the model is giving the signed change of its counts from the rows its
 -- keys-built input replaced (−1) and added (+1) this run, not its rows (runner.ts, `@delta`).
 CREATE OR REPLACE TEMP MACRO build_delta() AS coalesce(getvariable('build_delta'), false);
+
+-- in_build_people(p, k): the (period, person) partition is one the model is rebuilding now — a
+-- period rebuilt whole, or a touched pair; always true when the model is not being built by people.
+CREATE OR REPLACE TEMP MACRO in_build_people(p, k) AS
+    NOT coalesce(getvariable('build_by_people'), false)
+    OR list_contains(getvariable('build_whole_years')::VARCHAR[], p::VARCHAR)
+    OR (p::VARCHAR || '/' || k) IN (SELECT key FROM build_people);

@@ -8,8 +8,9 @@
 -- Columns: period, as_of, person_key, person_code, office_code, county_code, cluster_code, role,
 -- days, hours, required_days (12), required_hours (90), meets_days, meets_hours, complies,
 -- in_denominator.
--- Per year: an incremental run re-inserts only the periods its new data touched.
--- @partition_by period
+-- Per (year, person): an incremental run re-inserts only the (period, person) pairs its new
+-- training versions touched, and whole the years a new snapshot touched.
+-- @partition_by period, person_key
 -- @zh 每个年度快照中在岗人员的培训天数与学时，对照方案“每年不少于 12 天或 90 学时”的要求。人员以化名代码表示，不含姓名、身份证号。
 -- @column period: 年度
 -- @column as_of: 该年度所用司法所快照的日期
@@ -52,3 +53,5 @@ SELECT
 FROM intermediate.int_active_staff AS s
 JOIN intermediate.int_year_offices AS o ON o.period = s.period AND o.office_code = s.office_code
 LEFT JOIN intermediate.int_person_year_training AS t ON t.period = s.period AND t.person_key = s.person_key
+-- only the (year, person) partitions being rebuilt (all in a full build)
+WHERE in_build_years(s.period) AND in_build_people(s.period, s.person_key)

@@ -25,6 +25,9 @@ let correctedOffices: string[];
 /** The corrections file, and a valid row of it to lend its values to a fix of a rejected case. */
 let correctionsFile: string;
 let fixTemplate: string[];
+/** The folder of the demo's training files, and the training corrections of the corrections' night. */
+let trainingDir: string;
+let trainingCorrectionsFile: string;
 
 /** The tiny demo set as four nightly runs; every file a real export the loader reads. */
 async function incrementalRounds(): Promise<string[][]> {
@@ -65,6 +68,12 @@ async function incrementalRounds(): Promise<string[][]> {
   writeFileSync(corrections, [june[0], moved2025.join(','), withdrawn.join(','), moved2024.join(',')].join('\n') + '\n');
   correctionsFile = corrections;
   fixTemplate = withdrawn;
+  // Training corrections the same night (written once the records they correct are loaded:
+  // writeTrainingCorrections).
+  trainingDir = all;
+  const trainingCorrections = path.join(extra, 'training_20251201.csv');
+  writeFileSync(trainingCorrections, '');
+  trainingCorrectionsFile = trainingCorrections;
   // A new office snapshot of 2025 (it becomes the year's S: every 2025 row's as_of changes).
   const snapshotDecember = [copyAs('offices_20251130.csv', 'offices_20251215.csv', 2), copyAs('staff_20251130.csv', 'staff_20251215.csv', 2)];
   const at = (date: string) => ['offices', 'staff', 'cases', 'training'].flatMap((kind) => [`${kind}_${date}.csv`, `${kind}_${date}.xlsx`]).map((n) => path.join(all, n));
@@ -76,7 +85,7 @@ async function incrementalRounds(): Promise<string[][]> {
       return false;
     }
   };
-  return [[...snapshot2024, ...at('20250601').filter(exists)], at('20251130').filter(exists), [corrections], snapshotDecember];
+  return [[...snapshot2024, ...at('20250601').filter(exists)], at('20251130').filter(exists), [corrections, trainingCorrections], snapshotDecember];
 }
 
 beforeAll(async () => {
@@ -93,7 +102,7 @@ async function coreTables(file: string): Promise<Record<string, string[]>> {
   const db = await openDatabase(file, { readOnly: true, threads: 1 });
   try {
     const out: Record<string, string[]> = {};
-    const tables = ['core.cases', 'core.training_records', 'audit.rejects', 'intermediate.int_office_line_cases'];
+    const tables = ['core.cases', 'core.training_records', 'audit.rejects', 'intermediate.int_office_line_cases', 'intermediate.int_person_year_training'];
     for (const table of tables) {
       const stamped = table.startsWith('intermediate.') ? '*' : '* EXCLUDE (run_id, load_seq)';
       const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT ${stamped} FROM ${table}`);
@@ -127,6 +136,71 @@ async function addFixOfRejectedCase(warehouseFile: string): Promise<string> {
   return caseId;
 }
 
+/**
+ * Writes the training corrections: a loaded 2025 record moved to another person and across New
+ * Year (2024 and 2025), and a new record of a third person. The training models then rebuild
+ * only those people's years — the first person's too, whose record left them.
+ */
+async function writeTrainingCorrections(warehouseFile: string): Promise<void> {
+  const db = await openDatabase(warehouseFile, { readOnly: true, threads: 1 });
+  let records: { record_id: string; person_key: string; file_name: string }[];
+  try {
+    records = await queryJson<{ record_id: string; person_key: string; file_name: string }>(
+      db.connection,
+      "SELECT record_id, person_key, file_name FROM core.training_records WHERE year(start_date) = 2025 AND year(end_date) = 2025 AND file_name = 'training_20251130.csv' ORDER BY record_id",
+    );
+  } finally {
+    db.close();
+  }
+  const first = records[0]!;
+  const second = records.find((r) => r.person_key !== first.person_key)!;
+  const third = records.find((r) => r.person_key !== first.person_key && r.person_key !== second.person_key)!;
+  const line = (record: { record_id: string; file_name: string }) =>
+    readFileSync(path.join(trainingDir, record.file_name), 'utf8')
+      .split('\n')
+      .find((l) => l.split(',')[0]!.trim().toUpperCase() === record.record_id)!
+      .split(',');
+  const moved = line(first);
+  moved[1] = line(second)[1]!;
+  moved[3] = '2024-12-30';
+  moved[4] = '2025-01-02';
+  const added = line(third);
+  added[0] = 'PX20259999999';
+  added[3] = '2025-03-01';
+  added[4] = '2025-03-20';
+  added[5] = '40';
+  const header = readFileSync(path.join(trainingDir, first.file_name), 'utf8').split('\n')[0];
+  writeFileSync(trainingCorrectionsFile, [header, moved.join(','), added.join(',')].join('\n') + '\n');
+}
+
+/**
+ * Every model built by partitions or by its change, as its table holds it and as its SQL gives
+ * it run whole on the same warehouse (sorted rows, and the rows that differ): after each night,
+ * a partition the plan missed shows here — before a later night that rebuilds its year whole
+ * could hide it.
+ */
+async function partitionedModelsAgainstWhole(warehouseFile: string): Promise<Record<string, { table: number; whole: number; differ: string[] }>> {
+  const project = loadProject();
+  const db = await openDatabase(warehouseFile, { readOnly: true, threads: 1 });
+  const out: Record<string, { table: number; whole: number; differ: string[] }> = {};
+  try {
+    for (const { sql } of project.macroSql) await db.connection.run(sql);
+    // What a `@delta` model reads besides its inputs: empty outside a keys build.
+    for (const table of ['cases_replaced', 'cases_added']) await db.connection.run(`CREATE TEMP TABLE core_${table} AS SELECT * FROM core.cases LIMIT 0`);
+    for (const model of project.models.filter((m) => m.partitionBy !== null)) {
+      const rows = async (sql: string) => (await queryJson<Record<string, unknown>>(db.connection, sql)).map((r) => JSON.stringify(r)).sort();
+      const table = await rows(`SELECT * FROM ${model.relation}`);
+      const whole = await rows(`SELECT * FROM (\n${model.sql}\n)`);
+      const inTable = new Set(table);
+      const inWhole = new Set(whole);
+      out[model.relation] = { table: table.length, whole: whole.length, differ: [...table.filter((r) => !inWhole.has(r)), ...whole.filter((r) => !inTable.has(r))].slice(0, 4) };
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
+
 describe('incremental builds', () => {
   it('rebuild only what new files touch, and give the marts of a full rebuild', async () => {
     const { config } = world;
@@ -134,10 +208,16 @@ describe('incremental builds', () => {
     let fixedCase: string | undefined;
     for (const round of rounds) {
       if (round.includes(correctionsFile)) fixedCase = await addFixOfRejectedCase(config.warehouseFile);
+      if (round.includes(trainingCorrectionsFile)) await writeTrainingCorrections(config.warehouseFile);
       putInInbox(config, round);
       const result = await runRefresh({ config });
       expect(result.published, result.message).toBe(true);
       expect(result.files.filter((f) => f.status !== 'loaded').map((f) => `${f.name}: ${f.message}`)).toEqual([]);
+      // Each night, not only the last: every partitioned model holds what its SQL gives whole.
+      for (const [relation, compared] of Object.entries(await partitionedModelsAgainstWhole(config.warehouseFile))) {
+        expect(compared.differ, `${relation} after ${path.basename(round[0]!)}`).toEqual([]);
+        expect(compared.table, relation).toBe(compared.whole);
+      }
       plans.push(byRelation(result.builds));
       if (byRelation(result.builds)['mart.cases_monthly']?.mode === 'delta') {
         // A delta night takes again into the analyst copy only the changed keys' rows of cases_monthly.
@@ -152,12 +232,21 @@ describe('incremental builds', () => {
     // The December snapshot brings no case: core.cases stays as it was.
     expect(plans[3]!['core.cases']).toMatchObject({ mode: 'skip', reason: 'unchanged' });
     // Runs with a snapshot rebuild the models read from the snapshots; the corrections' run (case
-    // files only) leaves them, the training tables and what reads only them as they were.
+    // and training files) leaves them and what reads only them as they were.
     for (const i of [1, 3]) expect(plans[i]!['intermediate.int_years']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
     expect(plans[1]!['core.training_records']).toMatchObject({ mode: 'keys' });
-    for (const relation of ['intermediate.int_years', 'intermediate.int_year_offices', 'mart.office_staffing', 'core.training_records', 'mart.training_person_year']) {
+    for (const relation of ['intermediate.int_years', 'intermediate.int_year_offices', 'mart.office_staffing']) {
       expect(plans[2]![relation], relation).toMatchObject({ mode: 'skip', reason: 'unchanged' });
     }
+    // The training corrections touch three people: the moved record's first person in 2025 (its
+    // version before), its new person in 2024 and 2025 (it crosses New Year), the new record's
+    // person in 2025.
+    expect(plans[2]!['core.training_records']).toMatchObject({ mode: 'keys' });
+    for (const relation of ['intermediate.int_person_year_training', 'mart.training_person_year']) {
+      expect(plans[2]![relation], relation).toMatchObject({ mode: 'partitions', periods: [], people: 4, reason: 'touched' });
+    }
+    // The December snapshot brings no training: the training models rebuild its year whole.
+    expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'], people: 0 });
     // Today's date is in data_freshness: rebuilt every run.
     expect(plans[2]!['mart.data_freshness']).toMatchObject({ mode: 'full' });
     // The corrections touch 2024 (a case moved out of it, one into it) and 2025; the case models
@@ -172,7 +261,6 @@ describe('incremental builds', () => {
     expect(plans[2]!['intermediate.int_office_line_cases']).toMatchObject({ mode: 'delta', reason: 'touched' });
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
-    expect(plans[3]!['mart.training_person_year']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2025'], offices: 0 });
 
     const W = config.warehouseFile;

@@ -41,14 +41,18 @@ describe('build plan directives', () => {
         'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT 1 AS k',
         'marts/per_year.sql': '-- @partition_by period\nSELECT 1 AS period',
         'marts/per_office.sql': '-- @partition_by period, office_code\nSELECT 1 AS period, 2 AS office_code',
+        'marts/per_person.sql': "-- @partition_by period, person_key\nSELECT 1 AS period, 'p' AS person_key",
       }),
     );
     expect(project.models.map((m) => [m.relation, m.phase, m.partitionBy])).toEqual([
       ['core.latest', 'build', null],
-      ['mart.per_office', 'build', { period: 'period', office: 'office_code' }],
-      ['mart.per_year', 'build', { period: 'period', office: null }],
+      ['mart.per_office', 'build', { period: 'period', pairs: { column: 'office_code', scope: 'offices' } }],
+      ['mart.per_person', 'build', { period: 'period', pairs: { column: 'person_key', scope: 'people' } }],
+      ['mart.per_year', 'build', { period: 'period', pairs: null }],
     ]);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by a, b, c\nSELECT 1 AS a' }))).toThrow(/@partition_by/);
+    // A second column names the scope its touched pairs come from: only those two have one.
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by period, county_code\nSELECT 1 AS period' }))).toThrow(/office_code or person_key/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @phase build\nSELECT 1' }))).toThrow(/incremental models only/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @materialized view\n-- @partition_by period\nSELECT 1 AS period' }))).toThrow(
       /@partition_by/,
@@ -100,6 +104,30 @@ describe('partitions mode by office', () => {
       { key: '2026/C', total: 40 }, // a new office of a whole period
     ]);
     expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_offices('1999', 'Z') AS all"))[0]!.all).toBe(true);
+  });
+});
+
+describe('partitions mode by person', () => {
+  it('deletes and re-inserts only the touched (period, person) pairs and the whole periods', async () => {
+    const { project, c } = await openSmallProject({
+      // Narrows early with in_build_people, as the training models do.
+      'marts/days.sql':
+        '-- @partition_by period, person_key\nSELECT period, person_key, sum(d) AS days FROM main.facts WHERE in_build_people(period, person_key) GROUP BY ALL',
+    });
+    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'p1', 1), ('2025', 'p2', 2), ('2026', 'p1', 3)) t(period, person_key, d)");
+    await runModels(c, project, { phase: 'build' });
+    await c.run("INSERT INTO main.facts VALUES ('2025', 'p1', 10), ('2025', 'p2', 20), ('2026', 'p1', 30), ('2026', 'p3', 40)");
+    await c.run("CREATE OR REPLACE TEMP TABLE build_people AS SELECT '2025/p2' AS key, '2025' AS period, 'p2' AS member");
+    const plan = [{ relation: 'mart.days', mode: 'partitions' as const, periods: ['2026'], people: 1, reason: 'touched' as const }];
+    await runModels(c, project, { phase: 'build', plan });
+    const rows = await queryRows<{ key: string; days: number }>(c, "SELECT period || '/' || person_key AS key, days::INTEGER AS days FROM mart.days ORDER BY key");
+    expect(rows).toEqual([
+      { key: '2025/p1', days: 1 }, // not touched: as it was
+      { key: '2025/p2', days: 22 },
+      { key: '2026/p1', days: 33 },
+      { key: '2026/p3', days: 40 }, // a new person of a whole period
+    ]);
+    expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_people('1999', 'z') AS all"))[0]!.all).toBe(true);
   });
 });
 
