@@ -79,11 +79,13 @@ async function profile(exportsDir: string, label: string) {
     cpuByStage: Object.fromEntries(Object.entries(cpuByStage).map(([k, v]) => [k, round(v)])),
     models: result.models.map((m) => ({ ...m, seconds: round(m.seconds) })),
     failedTests: result.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name} ${t.status} ${t.failures}`),
+    slowestTests: [...result.tests].sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0)).slice(0, 12).map((t) => `${(t.seconds ?? 0).toFixed(2)} s ${t.name}`),
   };
   console.log(`\n== ${label}: ${summary.seconds} s wall, ${summary.cpuSeconds} s CPU, peak RSS ${summary.peakRssMiB} MiB, ${rows} rows, ${summary.files} files, ${result.status}`);
   console.log(`stages (wall): ${Object.entries(result.stages).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);
   console.log(`stages (CPU):  ${Object.entries(summary.cpuByStage).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);
   for (const m of summary.models.slice(0, 15)) console.log(`  ${m.relation.padEnd(36)} ${m.seconds.toFixed(2).padStart(8)} s  ${m.runs} runs`);
+  console.log(`slowest tests: ${summary.slowestTests.join('; ')}`);
   if (summary.failedTests.length > 0) console.log(`not passing: ${summary.failedTests.join('; ')}`);
   return summary;
 }

@@ -278,6 +278,8 @@ export interface DataTestResult {
   message: string | null;
   /** A singular test with `@on_fail rebuild`. */
   rebuildOnFail?: boolean;
+  /** Seconds the test's query took (what a night's tests cost, test by test). */
+  seconds?: number;
 }
 
 /**
@@ -362,12 +364,14 @@ async function runTest(
   severity: Severity,
   failingSql: string,
 ): Promise<DataTestResult> {
+  const started = performance.now();
+  const seconds = () => Math.round(performance.now() - started) / 1000;
   try {
     const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM (\n${failingSql}\n)`);
     const failures = Number(reader.getRowObjects()[0]?.n ?? 0);
-    return { name, subject, severity, status: failures === 0 ? 'pass' : 'fail', failures, message: null };
+    return { name, subject, severity, status: failures === 0 ? 'pass' : 'fail', failures, message: null, seconds: seconds() };
   } catch (error) {
-    return { name, subject, severity, status: 'error', failures: 0, message: (error as Error).message };
+    return { name, subject, severity, status: 'error', failures: 0, message: (error as Error).message, seconds: seconds() };
   }
 }
 

@@ -25,7 +25,8 @@ export interface OpenBuildOptions {
 export async function openBuild(options: OpenBuildOptions): Promise<Database> {
   const { config, buildFile } = options;
   await mkdir(path.dirname(buildFile), { recursive: true });
-  if (!options.fresh && existsSync(config.warehouseFile)) await copyFile(config.warehouseFile, buildFile, constants.COPYFILE_EXCL);
+  // A clone where the file system makes one (XFS, btrfs: instant, whatever the history); a copy elsewhere.
+  if (!options.fresh && existsSync(config.warehouseFile)) await copyFile(config.warehouseFile, buildFile, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
   const db = await openDatabase(buildFile, { memoryLimit: config.duckdbMemoryLimit, threads: config.duckdbThreads });
   try {
     await attachStaging(db.connection);
