@@ -61,7 +61,11 @@ async function attack(name: string, run: () => Promise<string>): Promise<string>
   outcomes.push({ attack: name, status, ms, peakMiB: Math.round(measured.peakRssBytes / 2 ** 20), healthMaxMs: measured.healthMaxMs });
   expect(measured.healthFailures, name).toBe(0);
   expect(measured.healthChecks, name).toBeGreaterThan(0);
-  expect(measured.healthMaxMs, name).toBeLessThan(1_000);
+  // The server keeps answering: no health check waits 2 s, and at most one waits a second (on
+  // this 2-core machine the suite's other worker and a browser can delay one answer past 1 s;
+  // a server whose event loop an attack blocks misses several in a row).
+  expect(measured.healthMaxMs, name).toBeLessThan(2_000);
+  expect(measured.healthSlowChecks, name).toBeLessThanOrEqual(1);
   expect(measured.peakRssBytes, `${name}: tree peak`).toBeLessThan(baselineRss + SERVER_SLACK + SETTINGS.consoleWorkers * CAP);
   await ordinaryQueryWorks();
   expect(server.child.exitCode, name).toBeNull();

@@ -92,10 +92,13 @@ export function treeRssBytes(pid: number): number {
 
 export interface Watch {
   /** Stops watching; the peak tree memory and the slowest /api/health answer meanwhile. */
-  stop(): Promise<{ peakRssBytes: number; healthMaxMs: number; healthChecks: number; healthFailures: number }>;
+  stop(): Promise<{ peakRssBytes: number; healthMaxMs: number; healthChecks: number; healthFailures: number; healthSlowChecks: number }>;
 }
 
-/** Samples the tree's memory every 50 ms and asks /api/health every 200 ms until stopped. */
+/**
+ * Samples the tree's memory every 50 ms and asks /api/health every 200 ms until stopped; counts
+ * the answers that took a second or more.
+ */
 export function watch(server: ServerProcess): Watch {
   let peak = treeRssBytes(server.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssBytes(server.pid))), 50);
@@ -103,6 +106,7 @@ export function watch(server: ServerProcess): Watch {
   let healthMax = 0;
   let checks = 0;
   let failures = 0;
+  let slow = 0;
   const prober = (async () => {
     while (running) {
       const started = performance.now();
@@ -113,7 +117,9 @@ export function watch(server: ServerProcess): Watch {
       } catch {
         failures++;
       }
-      healthMax = Math.max(healthMax, performance.now() - started);
+      const ms = performance.now() - started;
+      healthMax = Math.max(healthMax, ms);
+      if (ms >= 1_000) slow++;
       checks++;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -124,7 +130,7 @@ export function watch(server: ServerProcess): Watch {
       await prober;
       clearInterval(sampler);
       peak = Math.max(peak, treeRssBytes(server.pid));
-      return { peakRssBytes: peak, healthMaxMs: Math.round(healthMax), healthChecks: checks, healthFailures: failures };
+      return { peakRssBytes: peak, healthMaxMs: Math.round(healthMax), healthChecks: checks, healthFailures: failures, healthSlowChecks: slow };
     },
   };
 }
