@@ -79,7 +79,7 @@ async function profile(exportsDir: string, label: string) {
     cpuByStage: Object.fromEntries(Object.entries(cpuByStage).map(([k, v]) => [k, round(v)])),
     models: result.models.map((m) => ({ ...m, seconds: round(m.seconds) })),
     failedTests: result.tests.filter((t) => t.status !== 'pass').map((t) => `${t.name} ${t.status} ${t.failures}`),
-    slowestTests: [...result.tests].sort((a, b) => (b.seconds ?? 0) - (a.seconds ?? 0)).slice(0, 12).map((t) => `${(t.seconds ?? 0).toFixed(2)} s ${t.name}`),
+    slowestTests: [...result.tests].sort((a, b) => b.seconds - a.seconds).slice(0, 12).map((t) => `${t.seconds.toFixed(2)} s ${t.name}`),
   };
   console.log(`\n== ${label}: ${summary.seconds} s wall, ${summary.cpuSeconds} s CPU, peak RSS ${summary.peakRssMiB} MiB, ${rows} rows, ${summary.files} files, ${result.status}`);
   console.log(`stages (wall): ${Object.entries(result.stages).map(([s, v]) => `${s} ${v.toFixed(1)}`).join(', ')}`);

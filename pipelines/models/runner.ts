@@ -279,7 +279,7 @@ export interface DataTestResult {
   /** A singular test with `@on_fail rebuild`. */
   rebuildOnFail?: boolean;
   /** Seconds the test's query took (what a night's tests cost, test by test). */
-  seconds?: number;
+  seconds: number;
 }
 
 /**

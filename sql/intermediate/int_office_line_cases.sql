@@ -16,7 +16,9 @@
 -- @test not_null(period, office_code, business_line, active, mediation_closed, mediation_success)
 -- @test expect(active >= 0 AND mediation_success BETWEEN 0 AND mediation_closed)
 WITH cases AS (
-    -- every latest version once (a full or partitions build), or the night's change (build_delta())
+    -- every latest version once (a full or partitions build), or the night's change (build_delta());
+    -- written out as in cases_monthly, not hidden in a macro: the build plan reads a model's
+    -- inputs (core.cases) from its SQL
     SELECT *, 1 AS sign FROM core.cases WHERE NOT build_delta()
     UNION ALL
     SELECT *, -1 FROM core_cases_replaced WHERE build_delta()

@@ -83,51 +83,34 @@ describe('partitions mode', () => {
   });
 });
 
-describe('partitions mode by office', () => {
-  it('deletes and re-inserts only the touched (period, office) pairs and the whole periods', async () => {
+describe('partitions mode by pairs', () => {
+  // The case models by office, the training models by person: one mechanism, a table of pairs
+  // and a macro each. The office model never narrows (the runner's filter must keep every other
+  // pair as it was); the person model narrows early, as the training models do.
+  it.each([
+    { scope: 'offices', column: 'office_code', macro: 'in_build_offices', narrows: false },
+    { scope: 'people', column: 'person_key', macro: 'in_build_people', narrows: true },
+  ] as const)('by $column: only the touched (period, member) pairs and the whole periods are rebuilt', async ({ scope, column, macro, narrows }) => {
+    const where = narrows ? `WHERE ${macro}(period, ${column}) ` : '';
     const { project, c } = await openSmallProject({
-      // Never narrows: the runner's filter must keep every other pair as it was.
-      'marts/totals.sql': '-- @partition_by period, office_code\nSELECT period, office_code, sum(v) AS total FROM main.facts GROUP BY ALL',
+      'marts/totals.sql': `-- @partition_by period, ${column}\nSELECT period, ${column}, sum(v) AS total FROM main.facts ${where}GROUP BY ALL`,
     });
-    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'A', 1), ('2025', 'B', 2), ('2026', 'A', 3)) t(period, office_code, v)");
+    await c.run(`CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'A', 1), ('2025', 'B', 2), ('2026', 'A', 3)) t(period, ${column}, v)`);
     await runModels(c, project, { phase: 'build' });
     // New facts everywhere; the plan names 2025/B as touched and 2026 as whole (as a snapshot would).
     await c.run("INSERT INTO main.facts VALUES ('2025', 'A', 10), ('2025', 'B', 20), ('2026', 'A', 30), ('2026', 'C', 40)");
-    await c.run("CREATE OR REPLACE TEMP TABLE build_offices AS SELECT '2025/B' AS key, '2025' AS period, 'B' AS office_code");
-    const plan = [{ relation: 'mart.totals', mode: 'partitions' as const, periods: ['2026'], offices: 1, reason: 'touched' as const }];
+    await c.run(`CREATE OR REPLACE TEMP TABLE build_${scope} AS SELECT '2025/B' AS key, '2025' AS period, 'B' AS member`);
+    const plan = [{ relation: 'mart.totals', mode: 'partitions' as const, periods: ['2026'], [scope]: 1, reason: 'touched' as const }];
     await runModels(c, project, { phase: 'build', plan });
-    const rows = await queryRows<{ key: string; total: number }>(c, "SELECT period || '/' || office_code AS key, total::INTEGER AS total FROM mart.totals ORDER BY key");
+    const rows = await queryRows<{ key: string; total: number }>(c, `SELECT period || '/' || ${column} AS key, total::INTEGER AS total FROM mart.totals ORDER BY key`);
     expect(rows).toEqual([
       { key: '2025/A', total: 1 }, // not touched: as it was
       { key: '2025/B', total: 22 },
       { key: '2026/A', total: 33 },
-      { key: '2026/C', total: 40 }, // a new office of a whole period
+      { key: '2026/C', total: 40 }, // a new member of a whole period
     ]);
-    expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_offices('1999', 'Z') AS all"))[0]!.all).toBe(true);
-  });
-});
-
-describe('partitions mode by person', () => {
-  it('deletes and re-inserts only the touched (period, person) pairs and the whole periods', async () => {
-    const { project, c } = await openSmallProject({
-      // Narrows early with in_build_people, as the training models do.
-      'marts/days.sql':
-        '-- @partition_by period, person_key\nSELECT period, person_key, sum(d) AS days FROM main.facts WHERE in_build_people(period, person_key) GROUP BY ALL',
-    });
-    await c.run("CREATE TABLE main.facts AS SELECT * FROM (VALUES ('2025', 'p1', 1), ('2025', 'p2', 2), ('2026', 'p1', 3)) t(period, person_key, d)");
-    await runModels(c, project, { phase: 'build' });
-    await c.run("INSERT INTO main.facts VALUES ('2025', 'p1', 10), ('2025', 'p2', 20), ('2026', 'p1', 30), ('2026', 'p3', 40)");
-    await c.run("CREATE OR REPLACE TEMP TABLE build_people AS SELECT '2025/p2' AS key, '2025' AS period, 'p2' AS member");
-    const plan = [{ relation: 'mart.days', mode: 'partitions' as const, periods: ['2026'], people: 1, reason: 'touched' as const }];
-    await runModels(c, project, { phase: 'build', plan });
-    const rows = await queryRows<{ key: string; days: number }>(c, "SELECT period || '/' || person_key AS key, days::INTEGER AS days FROM mart.days ORDER BY key");
-    expect(rows).toEqual([
-      { key: '2025/p1', days: 1 }, // not touched: as it was
-      { key: '2025/p2', days: 22 },
-      { key: '2026/p1', days: 33 },
-      { key: '2026/p3', days: 40 }, // a new person of a whole period
-    ]);
-    expect((await queryRows<{ all: boolean }>(c, "SELECT in_build_people('1999', 'z') AS all"))[0]!.all).toBe(true);
+    // The variables are reset: a model built after it sees a full build.
+    expect((await queryRows<{ all: boolean }>(c, `SELECT ${macro}('1999', 'Z') AS all`))[0]!.all).toBe(true);
   });
 });
 
