@@ -37,7 +37,7 @@ SELECT
     s.period,
     s.as_of,
     s.person_key,
-    'P' || upper(left(sha256('person_code:' || s.person_key), 10)) AS person_code,
+    'P' || upper(left(sha256('person_code:' || s.person_key), 12)) AS person_code,
     s.office_code,
     o.county_code,
     o.cluster_code,

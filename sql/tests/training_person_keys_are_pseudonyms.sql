@@ -5,4 +5,4 @@
 SELECT 'training_person_year' AS mart, person_code AS value
 FROM mart.training_person_year
 WHERE NOT regexp_full_match(person_key, '[0-9a-fA-F]{64}')
-   OR NOT regexp_full_match(person_code, 'P[0-9A-F]{10}')
+   OR NOT regexp_full_match(person_code, 'P[0-9A-F]{12}')

@@ -123,7 +123,7 @@ describe('mart.training_person_year', () => {
       expect(row, who).toMatchObject({ office_code: office, days, hours, complies, in_denominator: inDenominator });
       expect(row?.meets_days, who).toBe(days >= 12);
       expect(row?.meets_hours, who).toBe(hours >= 90);
-      expect(String(row?.person_code), who).toMatch(/^P[0-9A-F]{10}$/);
+      expect(String(row?.person_code), who).toMatch(/^P[0-9A-F]{12}$/);
     }
     // 2024 for T4: 7 + 4 = 11 days, 40 + 50 = 90 h.
     const t4 = await queryJson(db.connection, "SELECT days, hours FROM mart.training_person_year WHERE period = '2024' AND person_key = $1", [p('T4')]);
