@@ -202,16 +202,30 @@ async function replaceThroughTempTable(connection: DuckDBConnection, model: Mode
   const changes = changeTables(model);
   const batch = options.keepChanges ? changes.added : quoteIdent(`__batch_${model.schema}_${model.name}`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
-  if (model.uniqueKey.length > 0) {
-    const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
-    if (options.keepChanges) {
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${changes.replaced} AS SELECT * FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
+  // The replaced rows are found once, by one join on the key, and named by rowid: reading every
+  // column of the target for the replaced rows' copy and joining again for the delete cost three
+  // times as much (core.cases at national: 0.9 s against 0.3 s). A rowid is a position, stable
+  // only while nothing else writes the table, hence the transaction (no checkpoint inside it).
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    if (model.uniqueKey.length > 0) {
+      const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
+      const replacedRows = quoteIdent(`__replaced_rows_${model.schema}_${model.name}`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${replacedRows} AS SELECT t.rowid AS row_id FROM ${target} AS t SEMI JOIN ${batch} AS b ON ${match}`);
+      if (options.keepChanges) {
+        await connection.run(`CREATE OR REPLACE TEMP TABLE ${changes.replaced} AS SELECT * FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`);
+      }
+      await connection.run(`DELETE FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`);
+      await connection.run(`DROP TABLE ${replacedRows}`);
     }
-    await connection.run(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM ${batch} AS b WHERE ${match})`);
+    const added = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME FROM ${batch}`));
+    await connection.run('COMMIT');
+    if (!options.keepChanges) await connection.run(`DROP TABLE ${batch}`);
+    return added;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
   }
-  const added = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME FROM ${batch}`));
-  if (!options.keepChanges) await connection.run(`DROP TABLE ${batch}`);
-  return added;
 }
 
 /** The temp tables that hold what a keys build of `model` replaced and added this run. */
