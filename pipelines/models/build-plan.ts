@@ -78,6 +78,12 @@ export interface PlanOptions {
    * table stays as published. Without it every load relation counts as changed.
    */
   changedLoads?: ReadonlySet<string>;
+  /**
+   * Of the changed load relations, those the batches only appended to (runner.ts: no row of an
+   * earlier run `replaced`): a `@delta` model may take their rows of this run (`run_id`) as their
+   * whole change. Without it, none.
+   */
+  appendedLoads?: ReadonlySet<string>;
 }
 
 /** The build plan of this run, decided before any build-phase model runs. */
@@ -121,11 +127,12 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
 
   const plan = new Map<string, ModelBuild>();
   // A `@delta` model can add the change of its inputs only when every input that changed was
-  // built by keys (its replaced and added rows are the whole change).
-  const onlyKeysChanged = (model: Model) =>
+  // built by keys (its replaced and added rows are the whole change) or is a load relation the
+  // run only appended to (its rows of this run are).
+  const onlyAdditiveChanges = (model: Model) =>
     references(model.sql)
       .filter((r) => changed.has(r))
-      .every((r) => plan.get(r)?.mode === 'keys');
+      .every((r) => plan.get(r)?.mode === 'keys' || (options.appendedLoads?.has(r) ?? false));
   for (const model of models) {
     const whole = (reason: BuildReason): ModelBuild => ({ relation: model.relation, mode: 'full', periods: [], reason });
     const upstreamChanged = model.dependsOn.some((dep) => {
@@ -139,12 +146,12 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
     else if (upstreamChanged) build = whole('upstream_changed');
     else if (!VOLATILE.test(model.sql) && !inputChanged(model)) build = { relation: model.relation, mode: 'skip', periods: [], reason: 'unchanged' };
     else if (model.materialized === 'incremental') build = { relation: model.relation, mode: 'keys', periods: [], reason: 'new_versions' };
-    else if (model.partitionBy === null) build = whole('not_partitioned');
+    else if (model.delta !== null && touched !== null && !yearsChanged && snapshotPeriods.length === 0 && onlyAdditiveChanges(model)) {
+      build = { relation: model.relation, mode: 'delta', periods: [], reason: 'touched' };
+    } else if (model.partitionBy === null) build = whole('not_partitioned');
     else if (touched === null) build = whole('first_incremental');
     else if (yearsChanged) build = whole('years_changed');
-    else if (model.delta !== null && snapshotPeriods.length === 0 && onlyKeysChanged(model)) {
-      build = { relation: model.relation, mode: 'delta', periods: [], reason: 'touched' };
-    } else if (model.partitionBy.pairs !== null && pairs[model.partitionBy.pairs.scope] !== null) {
+    else if (model.partitionBy.pairs !== null && pairs[model.partitionBy.pairs.scope] !== null) {
       const scope = model.partitionBy.pairs.scope;
       const count = pairs[scope]!.filter((p) => !snapshotPeriods.includes(p.period)).reduce((sum, p) => sum + p.pairs, 0);
       build = { relation: model.relation, mode: 'partitions', periods: snapshotPeriods, [scope]: count, reason: 'touched' };

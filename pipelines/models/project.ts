@@ -69,9 +69,10 @@ export interface Model {
   rowsFrom: string[];
   /**
    * `@delta month, office_code, business_line` + `@delta_sum received, closed`: in a nightly
-   * run whose only changed input is a model built by keys, the model is updated by the signed
-   * change its SQL gives under build_delta() (the keys build's replaced rows −1, added rows +1),
-   * added to the table by key (build-plan.ts, runner.ts). Null: never.
+   * run whose only changed inputs are models built by keys or load relations it only appended
+   * to, the model is updated by the signed change its SQL gives under build_delta() (the keys
+   * build's replaced rows −1, added rows +1; a load relation's rows of this run +1), added to
+   * the table by key (build-plan.ts, runner.ts). Null: never.
    */
   delta: DeltaSpec | null;
   tests: ModelTest[];
@@ -278,8 +279,8 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
   if (!rowsFrom.every((r) => /^[a-z_]+\.[A-Za-z_]\w*$/.test(r))) throw new Error(`${rel}: @rows_from takes relations, schema.name`);
   const deltaKey = splitList(header.directives.get('delta')?.[0] ?? '');
   const deltaSum = splitList(header.directives.get('delta_sum')?.[0] ?? '');
-  if ((deltaKey.length > 0) !== (deltaSum.length > 0) || (deltaKey.length > 0 && (materialized !== 'table' || partitionBy === null))) {
-    throw new Error(`${rel}: @delta (key columns) and @delta_sum (additive columns) go together, on a partitioned table model`);
+  if ((deltaKey.length > 0) !== (deltaSum.length > 0) || (deltaKey.length > 0 && materialized !== 'table')) {
+    throw new Error(`${rel}: @delta (key columns) and @delta_sum (additive columns) go together, on a table model`);
   }
   return {
     relation: `${schema}.${name}`,

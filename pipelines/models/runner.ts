@@ -18,6 +18,12 @@ export interface ModelRunResult {
    * incremental model with nothing to add): the build plan skips what reads only such tables.
    */
   changed: boolean;
+  /**
+   * Rows an incremental model's unique key replaced (a file read again replaces its own rows):
+   * 0 when the run only appended. A `@delta` model may count a load model's run rows as its
+   * whole change only then (build-plan.ts).
+   */
+  replaced: number;
 }
 
 export interface RunModelsOptions {
@@ -58,16 +64,18 @@ export async function runModels(
     const started = performance.now();
     let rows = 0;
     let changed = true;
+    let replaced = 0;
     try {
       const built = plan.get(model.relation);
       if (model.phase === 'build' && built?.mode === 'skip') changed = false;
       else if (model.rowsFrom.length > 0 && (await allEmpty(connection, model.rowsFrom))) changed = await leaveEmpty(connection, model);
-      else rows = model.phase === 'build' ? await build(connection, model, built) : await materialize(connection, model);
+      else if (model.phase === 'build') rows = await build(connection, model, built);
+      else ({ rows, replaced } = await materialize(connection, model));
       if (model.phase === 'build' && model.materialized === 'incremental' && built?.mode !== 'keys') await noChanges(connection, model);
     } catch (error) {
       throw new Error(`model ${model.relation} (sql/${model.file}) failed: ${(error as Error).message}`);
     }
-    const result = { relation: model.relation, phase: model.phase, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows, changed };
+    const result = { relation: model.relation, phase: model.phase, materialized: model.materialized, seconds: (performance.now() - started) / 1000, rows, changed, replaced };
     results.push(result);
     options.onModel?.(result);
   }
@@ -94,32 +102,39 @@ export function modelTimings(runs: readonly ModelRunResult[]): ModelTiming[] {
   return [...byRelation.values()].sort((a, b) => b.seconds - a.seconds);
 }
 
-async function materialize(connection: DuckDBConnection, model: Model): Promise<number> {
+/** Rows written, and rows of the table an incremental model's key replaced. */
+interface Written {
+  rows: number;
+  replaced: number;
+}
+
+async function materialize(connection: DuckDBConnection, model: Model): Promise<Written> {
   const target = `${model.schema}.${quoteIdent(model.name)}`;
   switch (model.materialized) {
     case 'view':
       await connection.run(`CREATE OR REPLACE VIEW ${target} AS\n${model.sql}`);
-      return 0;
+      return { rows: 0, replaced: 0 };
     case 'table': {
       const reader = await connection.runAndReadAll(`CREATE OR REPLACE TABLE ${target} AS\n${model.sql}`);
-      return insertedRows(reader);
+      return { rows: insertedRows(reader), replaced: 0 };
     }
     case 'incremental': {
       // delete+insert on the unique key: a batch replaces what it re-states (e.g. a re-exported snapshot).
       if (!(await tableExists(connection, model.schema, model.name))) {
-        return insertedRows(await connection.runAndReadAll(`CREATE TABLE ${target} AS\n${model.sql}`));
+        return { rows: insertedRows(await connection.runAndReadAll(`CREATE TABLE ${target} AS\n${model.sql}`)), replaced: 0 };
       }
       if (references(model.sql).includes(model.relation)) return replaceThroughTempTable(connection, model, target);
       // The model is read twice rather than kept in a temporary table: the delete needs only its
       // key columns, and the rows are written once, straight into the target.
+      let replaced = 0;
       if (model.uniqueKey.length > 0) {
         const keys = model.uniqueKey.map(quoteIdent).join(', ');
         const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
-        await connection.run(
-          `DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT ${keys} FROM (\n${model.sql}\n)) AS b WHERE ${match})`,
+        replaced = insertedRows(
+          await connection.runAndReadAll(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT ${keys} FROM (\n${model.sql}\n)) AS b WHERE ${match})`),
         );
       }
-      return insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n)`));
+      return { rows: insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n)`)), replaced };
     }
   }
 }
@@ -133,11 +148,11 @@ async function materialize(connection: DuckDBConnection, model: Model): Promise<
 async function build(connection: DuckDBConnection, model: Model, plan: ModelBuild | undefined): Promise<number> {
   const target = `${model.schema}.${quoteIdent(model.name)}`;
   const mode = plan?.mode ?? 'full';
-  if (model.materialized === 'view') return materialize(connection, model);
+  if (model.materialized === 'view') return (await materialize(connection, model)).rows;
   try {
     if (mode === 'keys') {
       await connection.run('SET VARIABLE build_by_keys = true');
-      return await replaceThroughTempTable(connection, model, target, { keepChanges: true });
+      return (await replaceThroughTempTable(connection, model, target, { keepChanges: true })).rows;
     }
     if (mode === 'delta' && model.delta !== null) return await mergeDelta(connection, model, target, model.delta);
     if (mode === 'partitions' && model.partitionBy !== null) {
@@ -198,7 +213,7 @@ async function allEmpty(connection: DuckDBConnection, relations: readonly string
  * rows it added stay for the rest of the run as the temp tables <schema>_<name>_replaced and
  * <schema>_<name>_added: a `@delta` model downstream counts them −1 and +1.
  */
-async function replaceThroughTempTable(connection: DuckDBConnection, model: Model, target: string, options: { keepChanges?: boolean } = {}): Promise<number> {
+async function replaceThroughTempTable(connection: DuckDBConnection, model: Model, target: string, options: { keepChanges?: boolean } = {}): Promise<Written> {
   const changes = changeTables(model);
   const batch = options.keepChanges ? changes.added : quoteIdent(`__batch_${model.schema}_${model.name}`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS\n${model.sql}`);
@@ -208,6 +223,7 @@ async function replaceThroughTempTable(connection: DuckDBConnection, model: Mode
   // only while nothing else writes the table, hence the transaction (no checkpoint inside it).
   await connection.run('BEGIN TRANSACTION');
   try {
+    let replaced = 0;
     if (model.uniqueKey.length > 0) {
       const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
       const replacedRows = quoteIdent(`__replaced_rows_${model.schema}_${model.name}`);
@@ -215,13 +231,13 @@ async function replaceThroughTempTable(connection: DuckDBConnection, model: Mode
       if (options.keepChanges) {
         await connection.run(`CREATE OR REPLACE TEMP TABLE ${changes.replaced} AS SELECT * FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`);
       }
-      await connection.run(`DELETE FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`);
+      replaced = insertedRows(await connection.runAndReadAll(`DELETE FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`));
       await connection.run(`DROP TABLE ${replacedRows}`);
     }
     const added = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME FROM ${batch}`));
     await connection.run('COMMIT');
     if (!options.keepChanges) await connection.run(`DROP TABLE ${batch}`);
-    return added;
+    return { rows: added, replaced };
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
@@ -254,7 +270,8 @@ async function mergeDelta(connection: DuckDBConnection, model: Model, target: st
   const change = deltaTable(model);
   await connection.run('SET VARIABLE build_delta = true');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
-  const match = delta.key.map((k) => `t.${quoteIdent(k)} = d.${quoteIdent(k)}`).join(' AND ');
+  // NULL-safe: a key column may be NULL (int_export_rows: rows of no county)
+  const match = delta.key.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM d.${quoteIdent(k)}`).join(' AND ');
   const sums = delta.sum.map((c) => `${quoteIdent(c)} = t.${quoteIdent(c)} + d.${quoteIdent(c)}`).join(', ');
   await connection.run(`UPDATE ${target} AS t SET ${sums} FROM ${change} AS d WHERE ${match}`);
   const inserted = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match})`));
@@ -269,7 +286,7 @@ export function deltaTable(model: Pick<Model, 'schema' | 'name'>): string {
   return quoteIdent(`${model.schema}_${model.name}_delta`);
 }
 
-/** The row count DuckDB reports for CREATE TABLE … AS and INSERT. */
+/** The row count DuckDB reports for CREATE TABLE … AS, INSERT and DELETE. */
 function insertedRows(reader: { getRows(): unknown[][] }): number {
   return Number(reader.getRows()[0]?.[0] ?? 0);
 }

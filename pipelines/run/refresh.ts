@@ -347,7 +347,10 @@ async function build(run: Run, prepared: Prepared, loaded: Loaded): Promise<void
   const models = await run.stages.time('build', async () => {
     // The load relations this run's batches changed (a night of case files leaves the office tables as they were).
     const changedLoads = new Set(loaded.models.filter((m) => m.changed).map((m) => m.relation));
-    const plan = await planBuild(connection, prepared.project, { rebuild: run.rebuild, changedLoads });
+    // Of those, the ones the batches only appended to (no earlier run's rows replaced).
+    const replacing = new Set(loaded.models.filter((m) => m.replaced > 0).map((m) => m.relation));
+    const appendedLoads = new Set([...changedLoads].filter((r) => !replacing.has(r)));
+    const plan = await planBuild(connection, prepared.project, { rebuild: run.rebuild, changedLoads, appendedLoads });
     run.result.builds = plan;
     const built = await runModels(connection, prepared.project, { phase: 'build', plan });
     await recordBuild(connection, prepared.project, run.runId, plan);

@@ -11,7 +11,7 @@
 -- Columns: county_code, county_name, source, last_export_date, newest_export_date,
 -- days_behind_newest, days_since_export, built_on, latest_rows, latest_file_rejected_rows,
 -- rejected_rows.
--- Rebuilt whole every run: it spans every export of every source, not one year.
+-- Rebuilt whole every run (it reads today's date), from the small intermediate.int_export_rows.
 -- @zh 各县（市、区）各类数据的新鲜度：司法所与人员快照、案件、培训三类数据最近一次导出的日期、落后于最新导出的天数、距今天数，以及入库行数与被拒收行数；另有全市一行（3311）。
 -- @column county_code: 县（市、区）代码，3311 为全市
 -- @column county_name: 县（市、区）名称
@@ -29,45 +29,14 @@
 -- @test accepted_values(source: offices, cases, training)
 -- @test expect(days_behind_newest IS NULL OR days_behind_newest >= 0)
 -- @test expect(county_code = '3311' OR last_export_date IS NULL OR latest_rows > 0)
-WITH loaded_rows AS (
-    -- loaded rows counted by source, export date and county
-    SELECT source, export_date, county_code, count(*) AS rows
-    FROM (
-        SELECT 'offices' AS source, snapshot_date AS export_date, county_code FROM core.offices
-        UNION ALL
-        SELECT 'cases', v.export_date, oc.county_code
-        FROM core.case_versions AS v LEFT JOIN intermediate.int_office_county AS oc USING (office_code)
-        UNION ALL
-        SELECT 'training', v.export_date, pc.county_code
-        FROM core.training_versions AS v LEFT JOIN intermediate.int_person_county AS pc USING (person_key)
-    )
-    GROUP BY ALL
-),
-rejected AS (
-    -- each rejected file row once (a file read again in a later run rejects the same rows);
-    -- source and export date come from the file name, which the export contract fixes
-    SELECT DISTINCT
-        file_id,
-        sheet,
-        row_number,
-        county_code,
-        CASE lower(regexp_extract(file_name, '^([A-Za-z]+)_\d{8}\.', 1))
-            WHEN 'offices' THEN 'offices'
-            WHEN 'staff' THEN 'offices'
-            WHEN 'cases' THEN 'cases'
-            WHEN 'training' THEN 'training'
-        END AS source,
-        try_strptime(regexp_extract(file_name, '_(\d{8})\.', 1), '%Y%m%d')::DATE AS export_date
-    FROM audit.rejected_rows
+WITH export_rows AS (
+    -- rows loaded and rejected per source, export date and county (each rejected file row once)
+    FROM intermediate.int_export_rows
 ),
 newest AS (
     -- the newest export of each source, counting files whose rows were all rejected too
     SELECT source, max(export_date) AS newest_export_date
-    FROM (
-        SELECT source, export_date FROM loaded_rows
-        UNION ALL
-        SELECT source, export_date FROM rejected
-    )
+    FROM export_rows
     GROUP BY source
 ),
 sources AS (
@@ -84,8 +53,8 @@ per_unit AS (
         u.county_name,
         u.is_city,
         s.source,
-        (SELECT max(l.export_date) FROM loaded_rows AS l
-         WHERE l.source = s.source AND (u.is_city OR l.county_code = u.county_code)) AS last_export_date
+        (SELECT max(l.export_date) FROM export_rows AS l
+         WHERE l.rows_loaded > 0 AND l.source = s.source AND (u.is_city OR l.county_code = u.county_code)) AS last_export_date
     FROM units AS u
     CROSS JOIN sources AS s
 )
@@ -98,13 +67,13 @@ SELECT
     (n.newest_export_date - p.last_export_date)::INTEGER AS days_behind_newest,
     ((now() AT TIME ZONE 'Asia/Shanghai')::DATE - p.last_export_date)::INTEGER AS days_since_export,
     (now() AT TIME ZONE 'Asia/Shanghai')::DATE AS built_on,
-    coalesce((SELECT sum(l.rows) FROM loaded_rows AS l
+    coalesce((SELECT sum(l.rows_loaded) FROM export_rows AS l
      WHERE l.source = p.source AND l.export_date = p.last_export_date
        AND (p.is_city OR l.county_code = p.county_code)), 0)::INTEGER AS latest_rows,
-    (SELECT count(*) FROM rejected AS r
+    coalesce((SELECT sum(r.rows_rejected) FROM export_rows AS r
      WHERE r.source = p.source AND r.export_date = n.newest_export_date
-       AND (p.is_city OR r.county_code = p.county_code))::INTEGER AS latest_file_rejected_rows,
-    (SELECT count(*) FROM rejected AS r
-     WHERE r.source = p.source AND (p.is_city OR r.county_code = p.county_code))::INTEGER AS rejected_rows
+       AND (p.is_city OR r.county_code = p.county_code)), 0)::INTEGER AS latest_file_rejected_rows,
+    coalesce((SELECT sum(r.rows_rejected) FROM export_rows AS r
+     WHERE r.source = p.source AND (p.is_city OR r.county_code = p.county_code)), 0)::INTEGER AS rejected_rows
 FROM per_unit AS p
 LEFT JOIN newest AS n USING (source)

@@ -4,7 +4,8 @@
 -- on-time rate against the monthly deadline; dashboards/queries/sql/submission_freshness.sql),
 -- counted to a date the reader passes in, so nothing here depends on the day it was built.
 -- Sources: offices (the 司法所 and 人员 sheets of a snapshot), cases, training (a training row
--- reaches a county through the person's latest roster row). No raw values or names.
+-- reaches a county through the person's latest roster row). No raw values or names. The counts
+-- are intermediate.int_export_rows's (kept by its change each night).
 -- Grain: (county_code, source, export_date).
 -- Columns: county_code, source, export_date, rows_loaded, rows_rejected.
 -- @zh 各县（市、区）按数据类别和导出日期报送的情况：该日期导出文件中属于本县的入库行数和被拒收行数；用于数据质量页和总览的报送及时性（最新导出日期、距今天数、按期报送率）。
@@ -18,24 +19,6 @@
 -- @test accepted_values(source: offices, cases, training)
 -- @test relationships(county_code -> core.counties(county_code))
 -- @test expect(rows_loaded + rows_rejected > 0)
-WITH rows_of AS (
-    SELECT 'offices' AS source, snapshot_date AS export_date, county_code, 1 AS loaded, 0 AS rejected FROM core.offices
-    UNION ALL
-    SELECT 'cases', v.export_date, oc.county_code, 1, 0
-    FROM core.case_versions AS v LEFT JOIN intermediate.int_office_county AS oc USING (office_code)
-    UNION ALL
-    SELECT 'training', v.export_date, pc.county_code, 1, 0
-    FROM core.training_versions AS v LEFT JOIN intermediate.int_person_county AS pc USING (person_key)
-    UNION ALL
-    SELECT CASE kind WHEN 'staff' THEN 'offices' ELSE kind END, export_date, county_code, 0, 1
-    FROM audit.rejects
-)
-SELECT
-    county_code,
-    source,
-    export_date,
-    sum(loaded)::INTEGER AS rows_loaded,
-    sum(rejected)::INTEGER AS rows_rejected
-FROM rows_of
+SELECT county_code, source, export_date, rows_loaded, rows_rejected
+FROM intermediate.int_export_rows
 WHERE county_code IS NOT NULL AND export_date IS NOT NULL
-GROUP BY ALL

@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, queryJson, type Database } from '../../pipelines/warehouse/duckdb.ts';
 import { buildFrom, personKey } from './core-fixture.ts';
 
-const reject = (run_id: string, file_id: string, file_name: string, row_number: number, county_code: string | null) => ({
-  run_id, file_id, file_name, sheet: null, row_number, reason_code: 'bad_date', message: '日期无法识别', raw: '{}', county_code,
-});
+// kind and export_date from the file name, as the loader sets them
+const reject = (run_id: string, file_id: string, file_name: string, row_number: number, county_code: string | null) => {
+  const [, kind = '', y, m, d] = /^([a-z]+)_(\d{4})(\d{2})(\d{2})\./.exec(file_name)!;
+  return { run_id, file_id, file_name, sheet: null, row_number, reason_code: 'bad_date', message: '日期无法识别', raw: '{}', county_code, kind, export_date: `${y}-${m}-${d}` };
+};
 
 let db: Database;
 beforeAll(async () => {
@@ -37,12 +39,11 @@ beforeAll(async () => {
     ],
     rejectedRows: [
       reject('r1', 'sha-cases-2025-04-01', 'cases_20250401.csv', 5, '331121'),
-      reject('r1', 'sha-cases-2025-07-01', 'cases_20250701.csv', 7, '331102'),
-      reject('r1', 'sha-cases-2025-07-01', 'cases_20250701.csv', 9, '331102'),
-      // the same file row again from a second run that re-read the file: counted once
+      // a file a second run (r2) read again: its rows replaced, under r2
+      reject('r2', 'sha-cases-2025-07-01', 'cases_20250701.csv', 7, '331102'),
       reject('r2', 'sha-cases-2025-07-01', 'cases_20250701.csv', 9, '331102'),
       // a row that names no county: only the city counts it
-      reject('r1', 'sha-cases-2025-07-01', 'cases_20250701.csv', 11, null),
+      reject('r2', 'sha-cases-2025-07-01', 'cases_20250701.csv', 11, null),
       // a newer training file whose only row was rejected: it is still the newest training export
       reject('r3', 'sha-training-0901', 'training_20250901.csv', 2, '331102'),
     ],
@@ -92,9 +93,9 @@ describe('mart.rejections_by_reason', () => {
     );
     expect(rows).toEqual([
       { source: 'cases', export_date: '2025-04-01', file_name: 'cases_20250401.csv', county_code: '331121', reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r1' },
-      // rows 7 and 9 (row 9 rejected again by run r2)
+      // rows 7 and 9, of the file run r2 read again
       { source: 'cases', export_date: '2025-07-01', file_name: 'cases_20250701.csv', county_code: '331102', reason_code: 'bad_date', rejected_rows: 2, last_run_id: 'r2' },
-      { source: 'cases', export_date: '2025-07-01', file_name: 'cases_20250701.csv', county_code: null, reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r1' },
+      { source: 'cases', export_date: '2025-07-01', file_name: 'cases_20250701.csv', county_code: null, reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r2' },
       { source: 'training', export_date: '2025-09-01', file_name: 'training_20250901.csv', county_code: '331102', reason_code: 'bad_date', rejected_rows: 1, last_run_id: 'r3' },
     ]);
   });

@@ -102,7 +102,7 @@ async function coreTables(file: string): Promise<Record<string, string[]>> {
   const db = await openDatabase(file, { readOnly: true, threads: 1 });
   try {
     const out: Record<string, string[]> = {};
-    const tables = ['core.cases', 'core.training_records', 'audit.rejects', 'intermediate.int_office_line_cases', 'intermediate.int_person_year_training'];
+    const tables = ['core.cases', 'core.training_records', 'audit.rejects', 'intermediate.int_office_line_cases', 'intermediate.int_person_year_training', 'intermediate.int_export_rows'];
     for (const table of tables) {
       const stamped = table.startsWith('intermediate.') ? '*' : '* EXCLUDE (run_id, load_seq)';
       const rows = await queryJson<Record<string, unknown>>(db.connection, `SELECT ${stamped} FROM ${table}`);
@@ -187,7 +187,8 @@ async function partitionedModelsAgainstWhole(warehouseFile: string): Promise<Rec
     for (const { sql } of project.macroSql) await db.connection.run(sql);
     // What a `@delta` model reads besides its inputs: empty outside a keys build.
     for (const table of ['cases_replaced', 'cases_added']) await db.connection.run(`CREATE TEMP TABLE core_${table} AS SELECT * FROM core.cases LIMIT 0`);
-    for (const model of project.models.filter((m) => m.partitionBy !== null)) {
+    for (const table of ['rejects_replaced', 'rejects_added']) await db.connection.run(`CREATE TEMP TABLE audit_${table} AS SELECT * FROM audit.rejects LIMIT 0`);
+    for (const model of project.models.filter((m) => m.partitionBy !== null || m.delta !== null)) {
       const rows = async (sql: string) => (await queryJson<Record<string, unknown>>(db.connection, sql)).map((r) => JSON.stringify(r)).sort();
       const table = await rows(`SELECT * FROM ${model.relation}`);
       const whole = await rows(`SELECT * FROM (\n${model.sql}\n)`);
@@ -259,6 +260,10 @@ describe('incremental builds', () => {
     // versions counted −1, their new ones +1.
     expect(plans[2]!['mart.cases_monthly']).toMatchObject({ mode: 'delta', reason: 'touched' });
     expect(plans[2]!['intermediate.int_office_line_cases']).toMatchObject({ mode: 'delta', reason: 'touched' });
+    // The export counts add the versions the night appended and the rejects it judged again;
+    // a snapshot night rebuilds them whole (offices and counties may have changed).
+    expect(plans[2]!['intermediate.int_export_rows']).toMatchObject({ mode: 'delta', reason: 'touched' });
+    for (const i of [1, 3]) expect(plans[i]!['intermediate.int_export_rows']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2025'], offices: 0 });
