@@ -343,10 +343,12 @@ export async function runDataTests(
   const skipped = new Set((options.plan ?? []).filter((b) => b.mode === 'skip').map((b) => b.relation));
   const unchanged = (relation: string) => skipped.has(relation) || (options.unchangedLoads?.has(relation) ?? false);
   const byKeys = new Set((options.plan ?? []).filter((b) => b.mode === 'keys').map((b) => b.relation));
+  const byDelta = new Set((options.plan ?? []).filter((b) => b.mode === 'delta').map((b) => b.relation));
   // An incremental run (a plan, and not a rebuild) checks the rows its batches appended to a
   // load model stamped with the run: the rows before were checked when they were loaded, and a
   // re-read file's old rows were replaced by key. A build model updated by keys is checked on
-  // the rows it added (its change table): every other row is as it was when last checked.
+  // the rows it added (its change table), one updated by its change on the rows of the keys that
+  // change touched: every other row is as it was when last checked.
   const incremental = options.plan !== undefined && options.plan.every((b) => b.reason !== 'rebuild');
   const results: DataTestResult[] = [];
   for (const model of project.models) {
@@ -354,22 +356,27 @@ export async function runDataTests(
     const checkedIn: Phase = model.schema === 'staging' ? 'load' : 'build';
     if (checkedIn !== options.phase) continue;
     const keysBuilt = incremental && byKeys.has(model.relation);
+    const deltaKey = incremental && byDelta.has(model.relation) ? (model.delta?.key ?? null) : null;
     const runRows = !incremental
       ? null
       : appendsRunRows(model)
         ? `(SELECT * FROM ${model.relation} WHERE run_id = getvariable('run_id'))`
         : keysBuilt
           ? changeTables(model).added
-          : null;
+          : deltaKey !== null
+            ? `(SELECT t.* FROM ${model.relation} AS t SEMI JOIN ${deltaTable(model)} AS d ON ${deltaKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM d.${quoteIdent(k)}`).join(' AND ')})`
+            : null;
     for (const test of model.tests) {
       if (skipped.has(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;
-      // A unique test is right on the run's rows alone only when the model replaces by a key within
-      // it; a keys build's relationships test only when its target is as it was.
+      // A unique test is right on the run's rows alone only when the model replaces (or adds to)
+      // its rows by a key within it; a keys or delta build's relationships test only when its
+      // target is as it was.
       const check = test.test;
+      const rowKey = deltaKey ?? model.uniqueKey;
       const scoped =
         runRows !== null &&
-        (check.kind !== 'unique' || model.uniqueKey.every((k) => check.columns.includes(k))) &&
-        (!keysBuilt || check.kind !== 'relationships' || unchanged(check.target));
+        (check.kind !== 'unique' || rowKey.every((k) => check.columns.includes(k))) &&
+        (!(keysBuilt || deltaKey !== null) || check.kind !== 'relationships' || unchanged(check.target));
       results.push(await runTest(connection, test.name, model.relation, test.severity, failingRowsSql(scoped ? runRows : model.relation, check)));
     }
   }

@@ -244,6 +244,43 @@ describe('delta mode', () => {
       { g: null, n: 2 },
     ]);
   });
+
+  it("checks, on a delta night, only the rows of the keys the change touched", async () => {
+    const { project, c } = await openSmallProject({
+      'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
+      'marts/per_group.sql': [
+        '-- @delta g',
+        '-- @delta_sum n',
+        '-- @test unique(g)',
+        '-- @test expect(n < 3)',
+        'WITH rows AS (SELECT *, 1 AS sign FROM core.latest WHERE NOT build_delta()',
+        '  UNION ALL SELECT *, -1 FROM core_latest_replaced WHERE build_delta()',
+        '  UNION ALL SELECT *, 1 FROM core_latest_added WHERE build_delta())',
+        'SELECT g, sum(sign)::INTEGER AS n FROM rows GROUP BY g',
+      ].join('\n'),
+    });
+    // x breaks expect(n < 3) from the start (as if built before the test existed)
+    await c.run("CREATE TABLE main.versions AS SELECT * FROM (VALUES ('a', 'x'), ('b', 'x'), ('c', 'x'), ('d', 'y')) t(k, g)");
+    await c.run('CREATE TABLE main.new_keys (k VARCHAR)');
+    await runModels(c, project, { phase: 'build' });
+    const plan: ModelBuild[] = [
+      { relation: 'core.latest', mode: 'keys', periods: [], reason: 'new_versions' },
+      { relation: 'mart.per_group', mode: 'delta', periods: [], reason: 'touched' },
+    ];
+    const failing = async (options: { plan?: ModelBuild[] }) =>
+      (await runDataTests(c, project, { phase: 'build', ...options })).filter((t) => t.status !== 'pass').map((t) => t.name);
+    expect(await failing({})).toEqual(['mart.per_group: expect(n < 3)']);
+    // A night adding a row to y: only y is checked, and passes.
+    await c.run("INSERT INTO main.versions VALUES ('e', 'y')");
+    await c.run("INSERT INTO main.new_keys VALUES ('e')");
+    await runModels(c, project, { phase: 'build', plan });
+    expect(await failing({ plan })).toEqual([]);
+    // A night taking y to 3: caught.
+    await c.run("INSERT INTO main.versions VALUES ('f', 'y')");
+    await c.run("DELETE FROM main.new_keys; INSERT INTO main.new_keys VALUES ('f')");
+    await runModels(c, project, { phase: 'build', plan });
+    expect(await failing({ plan })).toEqual(['mart.per_group: expect(n < 3)']);
+  });
 });
 
 describe('load models: rows replaced', () => {
