@@ -97,7 +97,7 @@ const times = (x: number) => (Number.isFinite(x) ? `×${x.toFixed(2)}` : '–');
 const gib = (b: number) => (b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
-/** How the incremental run built its models: skipped, by keys, by delta, by partitions (with the office pairs). */
+/** How the incremental run built its models: skipped, by keys, by delta, by partitions (with their pairs). */
 function buildLine(builds: ModelBuild[]): string {
   const skipped = builds.filter((b) => b.mode === 'skip').length;
   const keys = builds.filter((b) => b.mode === 'keys').map((b) => b.relation);
@@ -105,7 +105,11 @@ function buildLine(builds: ModelBuild[]): string {
   const partitions = builds
     .filter((b) => b.mode === 'partitions')
     .map((b) => {
-      const pairs = [...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : []), ...(b.people ? [`${int(b.people)} (year, person) pairs`] : [])];
+      const pairs = [
+        ...(b.offices ? [`${int(b.offices)} (year, office) pairs`] : []),
+        ...(b.people ? [`${int(b.people)} (year, person) pairs`] : []),
+        ...(b.indicators?.length ? [`(year, indicator) ${b.indicators.join(' ')}`] : []),
+      ];
       return `${b.relation} [${[...b.periods, ...pairs].join(', ') || 'nothing'}]`;
     });
   return [

@@ -57,8 +57,9 @@ export interface Model {
    * `@partition_by period` (build-phase tables): an incremental run deletes and re-inserts only
    * the periods its new data touched; `@partition_by period, office_code`: only the (period,
    * office) pairs its new case versions touched, `@partition_by period, person_key`: the
-   * (period, person) pairs its new training versions touched, each with whole the periods a
-   * snapshot touched (build-plan.ts); null: rebuilt whole every run.
+   * (period, person) pairs its new training versions touched, `@partition_by period,
+   * indicator_id`: the (period, indicator) pairs of its changed inputs, each with whole the
+   * periods a snapshot touched (build-plan.ts); null: rebuilt whole every run.
    */
   partitionBy: Partitioning | null;
   /**
@@ -97,18 +98,32 @@ export interface Partitioning {
 /**
  * A model rebuilt by (period, member) pairs: the column that names the member, and the scope the
  * touched pairs come from — `offices` (sql/scope/touched_offices.sql: the case models, by
- * `office_code`) or `people` (sql/scope/touched_people.sql: the training models, by `person_key`).
- * The pairs go to the temp table build_<scope>; in_build_<scope>(period, member) narrows early.
+ * `office_code`), `people` (sql/scope/touched_people.sql: the training models, by `person_key`)
+ * or `indicators` (the indicator models, by `indicator_id`: the pairs of the inputs that changed,
+ * from the plan itself, per model). The pairs go to the temp table build_<scope>;
+ * in_build_<scope>(period, member) narrows early.
  */
 export interface PairScope {
   column: string;
   scope: PairScopeName;
 }
 
-export type PairScopeName = 'offices' | 'people';
+export type PairScopeName = 'offices' | 'people' | 'indicators';
 
 /** The pair column a scope is named by in `@partition_by`. */
-const PAIR_SCOPES: Record<string, PairScopeName> = { office_code: 'offices', person_key: 'people' };
+const PAIR_SCOPES: Record<string, PairScopeName> = { office_code: 'offices', person_key: 'people', indicator_id: 'indicators' };
+
+/**
+ * The indicator ids a model may give: those its `accepted_values(indicator_id: …)` test allows
+ * (the office parts models declare them so); null when it has no such test. A model partitioned
+ * by (period, indicator_id) rebuilds, of a changed input, the pairs of these ids (build-plan.ts).
+ */
+export function declaredIndicatorIds(model: Model): string[] | null {
+  for (const { test } of model.tests) {
+    if (test.kind === 'accepted_values' && test.column === 'indicator_id') return test.values;
+  }
+  return null;
+}
 
 export interface SingularTest {
   name: string;
@@ -270,7 +285,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       !/^[A-Za-z_]\w*$/.test(partitionColumns[0]!) ||
       (partitionColumns[1] !== undefined && !Object.hasOwn(PAIR_SCOPES, partitionColumns[1])))
   ) {
-    throw new Error(`${rel}: @partition_by takes a period column and optionally office_code or person_key, on build-phase table models`);
+    throw new Error(`${rel}: @partition_by takes a period column and optionally office_code, person_key or indicator_id, on build-phase table models`);
   }
   const pairColumn = partitionColumns[1];
   const partitionBy: Partitioning | null =

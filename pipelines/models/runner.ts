@@ -161,8 +161,10 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
       let inScope: string;
       const pairs = model.partitionBy.pairs;
       if (pairs !== null && plan![pairs.scope] !== undefined) {
-        // Whole periods, and the touched (period, member) pairs of build_offices / build_people.
+        // Whole periods, and the touched (period, member) pairs of build_offices / build_people
+        // (the night's, filled by the plan) or build_indicators (this model's own).
         const table = `build_${pairs.scope}`;
+        if (pairs.scope === 'indicators') await fillIndicatorPairs(connection, plan!.indicators!);
         await connection.run(`SET VARIABLE build_whole_years = ${periods}`);
         await connection.run(`SET VARIABLE build_years = list_distinct(${periods} || (SELECT coalesce(list(period), []) FROM ${table}))`);
         await connection.run(`SET VARIABLE build_by_${pairs.scope} = true`);
@@ -180,9 +182,18 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
     await connection.run('SET VARIABLE build_by_keys = false');
     await connection.run('SET VARIABLE build_by_offices = false');
     await connection.run('SET VARIABLE build_by_people = false');
+    await connection.run('SET VARIABLE build_by_indicators = false');
     await connection.run('SET VARIABLE build_years = NULL::VARCHAR[]');
     await connection.run('SET VARIABLE build_whole_years = NULL::VARCHAR[]');
   }
+}
+
+/** build_indicators (sql/macros/build_scope.sql) holding a model's 'period/indicator_id' pairs. */
+async function fillIndicatorPairs(connection: DuckDBConnection, keys: readonly string[]): Promise<void> {
+  await connection.run('DELETE FROM build_indicators');
+  if (keys.length === 0) return;
+  const values = keys.map((k) => `(${quoteLiteral(k)})`).join(', ');
+  await connection.run(`INSERT INTO build_indicators SELECT k, split_part(k, '/', 1), split_part(k, '/', 2) FROM (VALUES ${values}) AS t(k)`);
 }
 
 /**

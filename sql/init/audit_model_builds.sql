@@ -24,3 +24,6 @@ ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS offices VARCHAR[];
 -- Models partitioned by person too: how many (period, person) pairs were rebuilt besides the
 -- whole periods (a count: person keys stay out of the build record).
 ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS people INTEGER;
+
+-- Models partitioned by indicator too: the 'period/indicator_id' pairs rebuilt besides the whole periods.
+ALTER TABLE audit.model_builds ADD COLUMN IF NOT EXISTS indicators VARCHAR[];

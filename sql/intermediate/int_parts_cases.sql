@@ -9,6 +9,7 @@
 -- versions touched, and whole the years a new snapshot touched.
 -- @partition_by period, office_code
 -- @test unique(indicator_id, period, office_code)
+-- @test accepted_values(indicator_id: function_breadth, mediation_success_rate)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
 WITH office_lines AS (

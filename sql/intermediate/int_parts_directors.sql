@@ -4,6 +4,7 @@
 -- are the office's own columns. Unknown (NULL) flags never count as true.
 -- Grain: (indicator_id, period, office_code).
 -- @test unique(indicator_id, period, office_code)
+-- @test accepted_values(indicator_id: director_in_leadership, key_director_legal_background, key_director_meetings, key_director_zhengfa)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
 WITH offices AS (

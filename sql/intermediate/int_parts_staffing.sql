@@ -5,6 +5,7 @@
 -- least one active 公职律师.
 -- Grain: (indicator_id, period, office_code).
 -- @test unique(indicator_id, period, office_code)
+-- @test accepted_values(indicator_id: key_office_post_coverage, public_lawyer_coverage, review_post_qualified)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
 WITH per_office AS (

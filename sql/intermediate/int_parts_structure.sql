@@ -5,6 +5,7 @@
 -- terminal_village_coverage: large villages with a terminal over large villages, NULL as 0.
 -- Grain: (indicator_id, period, office_code).
 -- @test unique(indicator_id, period, office_code)
+-- @test accepted_values(indicator_id: cluster_coverage, key_office_plaques, smart_office_coverage, terminal_office_coverage, terminal_village_coverage)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator >= 0 AND denominator >= 0)
 WITH offices AS (

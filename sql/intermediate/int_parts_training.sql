@@ -5,6 +5,7 @@
 -- Per year: an incremental run re-inserts only the periods its new data touched.
 -- @partition_by period
 -- @test unique(indicator_id, period, office_code)
+-- @test accepted_values(indicator_id: training_compliance)
 -- @test not_null(indicator_id, period, office_code, numerator, denominator)
 -- @test expect(numerator BETWEEN 0 AND denominator)
 SELECT

@@ -34,3 +34,15 @@ CREATE OR REPLACE TEMP MACRO in_build_people(p, k) AS
     NOT coalesce(getvariable('build_by_people'), false)
     OR list_contains(getvariable('build_whole_years')::VARCHAR[], p::VARCHAR)
     OR (p::VARCHAR || '/' || k) IN (SELECT key FROM build_people);
+
+-- build_indicators: the (period, indicator) partitions the model being built rebuilds, as
+-- 'period/indicator_id' keys (the pairs of its changed inputs: filled by the runner per model).
+CREATE TEMP TABLE IF NOT EXISTS build_indicators (key VARCHAR, period VARCHAR, member VARCHAR);
+
+-- in_build_indicators(p, i): the (period, indicator) partition is one the model is rebuilding
+-- now — a period rebuilt whole, or one of its pairs; always true when the model is not being
+-- built by indicators. Only for narrowing early.
+CREATE OR REPLACE TEMP MACRO in_build_indicators(p, i) AS
+    NOT coalesce(getvariable('build_by_indicators'), false)
+    OR list_contains(getvariable('build_whole_years')::VARCHAR[], p::VARCHAR)
+    OR (p::VARCHAR || '/' || i) IN (SELECT key FROM build_indicators);

@@ -1,8 +1,8 @@
 -- The indicator values (contract: ../shared/spec/indicators.md): every indicator for every
 -- year with a snapshot, at the office, cluster, county and city grains. Each additive
--- indicator sums its office parts over the unit's offices; a unit whose denominator is 0 has
--- no row. reform_index averages min(value / target, 1) over the unit's targeted indicators
--- that have a row. as_of is the date of the year's snapshot S.
+-- indicator sums its office parts over the unit's offices (int_unit_indicator_values); a unit
+-- whose denominator is 0 has no row. reform_index averages min(value / target, 1) over the
+-- unit's targeted indicators that have a row. as_of is the date of the year's snapshot S.
 -- Grain: (indicator_id, period, grain, unit_code).
 -- Columns: indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
 -- target, meets_target, as_of.
@@ -30,26 +30,12 @@
 -- @test expect(abs(value - numerator / denominator) < 1e-12)
 -- @test expect(value BETWEEN 0 AND 1)
 -- @test expect(meets_target IS NOT DISTINCT FROM (value >= target))
-WITH additive AS (
-    SELECT
-        parts.indicator_id,
-        unit.period,
-        unit.grain,
-        unit.unit_code,
-        any_value(unit.unit_name) AS unit_name,
-        sum(parts.numerator) AS numerator,
-        sum(parts.denominator) AS denominator,
-        any_value(unit.as_of) AS as_of
-    FROM intermediate.int_unit_offices AS unit
-    JOIN intermediate.int_office_indicator_parts AS parts
-        ON parts.period = unit.period AND parts.office_code = unit.office_code
-    GROUP BY parts.indicator_id, unit.period, unit.grain, unit.unit_code
-    HAVING sum(parts.denominator) > 0
-),
-with_targets AS (
+WITH with_targets AS (
     SELECT a.*, a.numerator / a.denominator AS value, cat.target
-    FROM additive AS a
+    FROM intermediate.int_unit_indicator_values AS a
     JOIN mart.indicator_catalog AS cat USING (indicator_id)
+    -- only narrows early: the runner keeps the periods it rebuilds
+    WHERE in_build_years(a.period)
 ),
 reform_index AS (
     SELECT

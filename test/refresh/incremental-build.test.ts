@@ -264,6 +264,13 @@ describe('incremental builds', () => {
     // a snapshot night rebuilds them whole (offices and counties may have changed).
     expect(plans[2]!['intermediate.int_export_rows']).toMatchObject({ mode: 'delta', reason: 'touched' });
     for (const i of [1, 3]) expect(plans[i]!['intermediate.int_export_rows']).toMatchObject({ mode: 'full', reason: 'not_partitioned' });
+    // The indicator models rebuild, in those years, the indicators of the parts models the
+    // night rebuilt (cases: 2, training: 1), not all 15.
+    const nightIndicators = ['2024', '2025'].flatMap((y) => ['function_breadth', 'mediation_success_rate', 'training_compliance'].map((id) => `${y}/${id}`));
+    for (const relation of ['intermediate.int_office_indicator_parts', 'intermediate.int_unit_indicator_values']) {
+      expect(plans[2]![relation], relation).toEqual({ relation, mode: 'partitions', periods: [], indicators: nightIndicators, reason: 'touched' });
+      expect(plans[3]![relation], relation).toEqual({ relation, mode: 'partitions', periods: ['2025'], indicators: [], reason: 'touched' });
+    }
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
     expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
     expect(plans[3]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2025'], offices: 0 });

@@ -52,7 +52,7 @@ describe('build plan directives', () => {
     ]);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by a, b, c\nSELECT 1 AS a' }))).toThrow(/@partition_by/);
     // A second column names the scope its touched pairs come from: only those two have one.
-    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by period, county_code\nSELECT 1 AS period' }))).toThrow(/office_code or person_key/);
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by period, county_code\nSELECT 1 AS period' }))).toThrow(/office_code, person_key or indicator_id/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @phase build\nSELECT 1' }))).toThrow(/incremental models only/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @materialized view\n-- @partition_by period\nSELECT 1 AS period' }))).toThrow(
       /@partition_by/,
