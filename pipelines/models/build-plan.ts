@@ -153,7 +153,10 @@ export async function planBuild(connection: DuckDBConnection, project: Project, 
       if (ids === null) for (const p of periods) whole.add(p);
       else for (const p of periods) for (const id of ids) keys.add(`${p}/${id}`);
     }
-    const indicators = [...keys].filter((key) => !whole.has(key.slice(0, key.indexOf('/')))).sort();
+    // what the model computes from its other indicators of a period goes with any of them
+    const periodOf = (key: string) => key.slice(0, key.indexOf('/'));
+    for (const period of new Set([...keys].map(periodOf))) for (const id of model.partitionBy?.pairs?.derived ?? []) keys.add(`${period}/${id}`);
+    const indicators = [...keys].filter((key) => !whole.has(periodOf(key))).sort();
     return { relation: model.relation, mode: 'partitions', periods: [...whole].sort(), indicators, reason: 'touched' };
   };
   // A `@delta` model can add the change of its inputs only when every input that changed was

@@ -106,6 +106,11 @@ export interface Partitioning {
 export interface PairScope {
   column: string;
   scope: PairScopeName;
+  /**
+   * `@derived_indicators reform_index`: members the model computes from its other members of the
+   * same period, rebuilt in every period it rebuilds any pair of (indicators scope only).
+   */
+  derived: string[];
 }
 
 export type PairScopeName = 'offices' | 'people' | 'indicators';
@@ -264,7 +269,7 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
       tests.push({ name: `${schema}.${name}: ${value}`, severity, test });
     }
   }
-  const known = new Set(['materialized', 'unique_key', 'partition_by', 'rows_from', 'delta', 'delta_sum', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
+  const known = new Set(['materialized', 'unique_key', 'partition_by', 'derived_indicators', 'rows_from', 'delta', 'delta_sum', 'phase', 'test', 'test:warn', 'test:error', 'zh', 'column']);
   for (const key of header.directives.keys()) {
     if (!known.has(key)) throw new Error(`${rel}: unknown directive @${key}`);
   }
@@ -288,8 +293,12 @@ function parseModel(root: string, folder: string, schema: Schema, file: string):
     throw new Error(`${rel}: @partition_by takes a period column and optionally office_code, person_key or indicator_id, on build-phase table models`);
   }
   const pairColumn = partitionColumns[1];
+  const derived = splitList(header.directives.get('derived_indicators')?.[0] ?? '');
+  if (derived.length > 0 && pairColumn !== 'indicator_id') throw new Error(`${rel}: @derived_indicators goes with @partition_by period, indicator_id`);
   const partitionBy: Partitioning | null =
-    partitionText === undefined ? null : { period: partitionColumns[0]!, pairs: pairColumn === undefined ? null : { column: pairColumn, scope: PAIR_SCOPES[pairColumn]! } };
+    partitionText === undefined
+      ? null
+      : { period: partitionColumns[0]!, pairs: pairColumn === undefined ? null : { column: pairColumn, scope: PAIR_SCOPES[pairColumn]!, derived } };
   const rowsFrom = splitList(header.directives.get('rows_from')?.[0] ?? '');
   if (!rowsFrom.every((r) => /^[a-z_]+\.[A-Za-z_]\w*$/.test(r))) throw new Error(`${rel}: @rows_from takes relations, schema.name`);
   const deltaKey = splitList(header.directives.get('delta')?.[0] ?? '');

@@ -6,8 +6,10 @@
 -- Grain: (indicator_id, period, grain, unit_code).
 -- Columns: indicator_id, period, grain, unit_code, unit_name, numerator, denominator, value,
 -- target, meets_target, as_of.
--- Per year: an incremental run re-inserts only the periods its new data touched.
--- @partition_by period
+-- Per (year, indicator), as int_unit_indicator_values: a night re-inserts the indicators it
+-- recomputed, and reform_index (computed from every indicator of the year) in each such year.
+-- @partition_by period, indicator_id
+-- @derived_indicators reform_index
 -- @zh 各项指标的年度值：每个有快照的年度、每项指标在司法所、片区、县（市、区）、全市四级口径上的分子、分母、比值与目标达成情况；分母为 0 的单位不出行。改革指数为各有目标指标 min(值/目标, 1) 的平均。
 -- @column indicator_id: 指标代码（名称见 indicator_catalog）
 -- @column period: 年度，如 2025
@@ -34,7 +36,8 @@ WITH with_targets AS (
     SELECT a.*, a.numerator / a.denominator AS value, cat.target
     FROM intermediate.int_unit_indicator_values AS a
     JOIN mart.indicator_catalog AS cat USING (indicator_id)
-    -- only narrows early: the runner keeps the periods it rebuilds
+    -- every indicator of the years being rebuilt (reform_index reads them all); the runner keeps
+    -- only the (year, indicator) partitions it rebuilds
     WHERE in_build_years(a.period)
 ),
 reform_index AS (

@@ -252,7 +252,6 @@ describe('incremental builds', () => {
     expect(plans[2]!['mart.data_freshness']).toMatchObject({ mode: 'full' });
     // The corrections touch 2024 (a case moved out of it, one into it) and 2025; the case models
     // partitioned by office rebuild only the corrected cases' offices in those years.
-    expect(plans[2]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2024', '2025'] });
     expect(plans[2]!['intermediate.int_parts_cases']).toMatchObject({ mode: 'partitions', periods: [] });
     expect(plans[2]!['intermediate.int_parts_cases']!.offices).toBeGreaterThanOrEqual(4);
     expect(plans[2]!['intermediate.int_parts_cases']!.offices).toBeLessThanOrEqual(6);
@@ -271,8 +270,16 @@ describe('incremental builds', () => {
       expect(plans[2]![relation], relation).toEqual({ relation, mode: 'partitions', periods: [], indicators: nightIndicators, reason: 'touched' });
       expect(plans[3]![relation], relation).toEqual({ relation, mode: 'partitions', periods: ['2025'], indicators: [], reason: 'touched' });
     }
+    // indicator_values rebuilds those, and reform_index (it reads every indicator) in each year.
+    expect(plans[2]!['mart.indicator_values']).toEqual({
+      relation: 'mart.indicator_values',
+      mode: 'partitions',
+      periods: [],
+      indicators: [...nightIndicators, '2024/reform_index', '2025/reform_index'].sort(),
+      reason: 'touched',
+    });
     // The December snapshot touches 2025 only, and whole: the year's offices changed.
-    expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'] });
+    expect(plans[3]!['mart.indicator_values']).toMatchObject({ mode: 'partitions', periods: ['2025'], indicators: [] });
     expect(plans[3]!['mart.cases_monthly']).toMatchObject({ mode: 'partitions', periods: ['2025'], offices: 0 });
 
     const W = config.warehouseFile;

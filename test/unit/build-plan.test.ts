@@ -42,14 +42,17 @@ describe('build plan directives', () => {
         'marts/per_year.sql': '-- @partition_by period\nSELECT 1 AS period',
         'marts/per_office.sql': '-- @partition_by period, office_code\nSELECT 1 AS period, 2 AS office_code',
         'marts/per_person.sql': "-- @partition_by period, person_key\nSELECT 1 AS period, 'p' AS person_key",
+        'marts/per_indicator.sql': "-- @partition_by period, indicator_id\n-- @derived_indicators index\nSELECT 1 AS period, 'i' AS indicator_id",
       }),
     );
     expect(project.models.map((m) => [m.relation, m.phase, m.partitionBy])).toEqual([
       ['core.latest', 'build', null],
-      ['mart.per_office', 'build', { period: 'period', pairs: { column: 'office_code', scope: 'offices' } }],
-      ['mart.per_person', 'build', { period: 'period', pairs: { column: 'person_key', scope: 'people' } }],
+      ['mart.per_indicator', 'build', { period: 'period', pairs: { column: 'indicator_id', scope: 'indicators', derived: ['index'] } }],
+      ['mart.per_office', 'build', { period: 'period', pairs: { column: 'office_code', scope: 'offices', derived: [] } }],
+      ['mart.per_person', 'build', { period: 'period', pairs: { column: 'person_key', scope: 'people', derived: [] } }],
       ['mart.per_year', 'build', { period: 'period', pairs: null }],
     ]);
+    expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by period\n-- @derived_indicators x\nSELECT 1 AS period' }))).toThrow(/@derived_indicators/);
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by a, b, c\nSELECT 1 AS a' }))).toThrow(/@partition_by/);
     // A second column names the scope its touched pairs come from: only those two have one.
     expect(() => loadProject(writeProject({ 'marts/a.sql': '-- @partition_by period, county_code\nSELECT 1 AS period' }))).toThrow(/office_code, person_key or indicator_id/);
