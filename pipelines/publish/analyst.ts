@@ -83,7 +83,19 @@ export interface AnalystWriteOptions {
      * (runner.ts, deltaTable) are taken again, the other rows kept.
      */
     byDelta?: ReadonlySet<string>;
+    /**
+     * Marts the run built by partitions (whole periods, and (period, indicator) pairs): their
+     * rows of those partitions are taken again, the other rows kept. Marts built by office or
+     * person pairs are copied whole (person_key is not in the analyst copy).
+     */
+    byPartitions?: ReadonlyMap<string, RebuiltPartitions>;
   };
+}
+
+/** The partitions a build rebuilt: whole periods, and 'period/indicator_id' pairs. */
+export interface RebuiltPartitions {
+  periods: readonly string[];
+  indicators?: readonly string[];
 }
 
 export async function writeAnalystDatabase(connection: DuckDBConnection, analystPath: string, options: AnalystWriteOptions = {}): Promise<void> {
@@ -109,10 +121,19 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
   try {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${ATTACHED}.mart`);
     const byDelta = new Set(marts.filter((m) => m.delta !== null && reuse?.byDelta?.has(m.relation)).map((m) => m.relation));
-    const kept = reuse ? await keepUnchanged(connection, marts, new Set([...reuse.unchanged, ...byDelta])) : new Set<string>();
+    const byPartitions = new Map(
+      marts
+        .filter((m) => m.partitionBy !== null && (m.partitionBy.pairs === null || m.partitionBy.pairs.scope === 'indicators'))
+        .flatMap((m) => {
+          const rebuilt = reuse?.byPartitions?.get(m.relation);
+          return rebuilt ? [[m.relation, rebuilt] as const] : [];
+        }),
+    );
+    const kept = reuse ? await keepUnchanged(connection, marts, new Set([...reuse.unchanged, ...byDelta, ...byPartitions.keys()])) : new Set<string>();
     for (const model of marts) {
       if (!kept.has(model.name)) await copyMart(connection, model);
       else if (byDelta.has(model.relation)) await syncDeltaKeys(connection, model);
+      else if (byPartitions.has(model.relation)) await syncPartitions(connection, model, byPartitions.get(model.relation)!);
     }
     // A view is published when every mart it reads was (a build of a smaller project lacks some).
     for (const view of analystViews().filter((v) => references(v.sql).every((r) => copied.has(r)))) {
@@ -190,6 +211,26 @@ async function syncDeltaKeys(connection: DuckDBConnection, model: Model): Promis
   const columns = (await martColumns(connection, model)).map(quoteIdent).join(', ');
   await connection.run(`DELETE FROM ${target} AS t WHERE ${changed('t')}`);
   await connection.run(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM mart.${quoteIdent(model.name)} AS m WHERE ${changed('m')}`);
+}
+
+/**
+ * A mart kept from the previous analyst file and built by partitions this run: its rows of the
+ * rebuilt periods and (period, indicator) pairs deleted and copied again (a night of case and
+ * training files rebuilds 4 of indicator_values' 16 indicators: copying it whole took 1.2 s at
+ * national scale).
+ */
+async function syncPartitions(connection: DuckDBConnection, model: Model, rebuilt: RebuiltPartitions): Promise<void> {
+  const list = (values: readonly string[]) => `[${values.map(quoteLiteral).join(', ')}]::VARCHAR[]`;
+  const period = quoteIdent(model.partitionBy!.period);
+  const member = model.partitionBy!.pairs ? quoteIdent(model.partitionBy!.pairs.column) : null;
+  const inScope = (alias: string) =>
+    `(list_contains(${list(rebuilt.periods)}, ${alias}.${period}::VARCHAR)` +
+    (member ? ` OR list_contains(${list(rebuilt.indicators ?? [])}, ${alias}.${period}::VARCHAR || '/' || ${alias}.${member})` : '') +
+    ')';
+  const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
+  const columns = (await martColumns(connection, model)).map(quoteIdent).join(', ');
+  await connection.run(`DELETE FROM ${target} AS t WHERE ${inScope('t')}`);
+  await connection.run(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM mart.${quoteIdent(model.name)} AS m WHERE ${inScope('m')}`);
 }
 
 /**

@@ -421,9 +421,10 @@ async function publish(run: Run, prepared: Prepared): Promise<void> {
     const previous = run.rebuild ? null : await analystFileNamedIn(connection, warehouseFile);
     const unchanged = new Set(result.builds.filter((b) => b.mode === 'skip').map((b) => b.relation));
     const byDelta = new Set(result.builds.filter((b) => b.mode === 'delta').map((b) => b.relation));
+    const byPartitions = new Map(result.builds.filter((b) => b.mode === 'partitions').map((b) => [b.relation, b]));
     await writeAnalystDatabase(connection, analystFileFor(warehouseFile, run.runId), {
       project: prepared.project,
-      ...(previous ? { reuse: { file: previous, unchanged, byDelta } } : {}),
+      ...(previous ? { reuse: { file: previous, unchanged, byDelta, byPartitions } } : {}),
     });
     // audit.runs is written inside the file it describes, before the file is published: it
     // records `publish` up to here (analyst copy and audit rows; the CHECKPOINT and rename that

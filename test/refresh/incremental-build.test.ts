@@ -221,7 +221,8 @@ describe('incremental builds', () => {
       }
       plans.push(byRelation(result.builds));
       if (byRelation(result.builds)['mart.cases_monthly']?.mode === 'delta') {
-        // A delta night takes again into the analyst copy only the changed keys' rows of cases_monthly.
+        // A delta night takes again into the analyst copy only the changed keys' rows of cases_monthly,
+        // and the rebuilt (year, indicator) partitions of indicator_values.
         const W = config.warehouseFile;
         expect(await martTables((await currentAnalystFile(W))!, NOT_DATA)).toEqual(await martTables(W, { ...NOT_DATA, training_person_year: ['person_key'] }));
       }
