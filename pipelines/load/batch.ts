@@ -164,6 +164,15 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
   const [threads] = (await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0] ?? [];
   if (second) await connection.run('SET threads = 1');
   const queue = [...files];
+  // A workbook is read in JavaScript (exceljs), a CSV file by DuckDB's thread: while one worker
+  // reads a workbook the other takes a CSV file if one is left, so that the two overlap instead
+  // of two workbooks sharing the one JavaScript thread (snapshots come first in plan order; the
+  // order of reading changes nothing else: load_seq was given above).
+  let workbooksReading = 0;
+  const next = (): ClassifiedFile | undefined => {
+    const csv = workbooksReading > 0 ? queue.findIndex((f) => f.classified.format === 'csv') : -1;
+    return queue.splice(Math.max(csv, 0), 1)[0];
+  };
   let failed = false;
   const read = async (readWith: DuckDBConnection, file: ClassifiedFile): Promise<FileLoadResult> => {
     options.onFileRead?.(file, 'start');
@@ -181,10 +190,15 @@ async function readFiles(connection: DuckDBConnection, files: readonly Classifie
   const worker = async (readWith: DuckDBConnection) => {
     const csvs = new CsvTransaction(readWith);
     try {
-      for (let file = queue.shift(); file && !failed; file = queue.shift()) {
+      for (let file = next(); file && !failed; file = next()) {
         if (file.classified.format !== 'csv') {
           await csvs.commit();
-          await read(readWith, file);
+          workbooksReading++;
+          try {
+            await read(readWith, file);
+          } finally {
+            workbooksReading--;
+          }
           continue;
         }
         await csvs.begin();
