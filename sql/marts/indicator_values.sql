@@ -47,9 +47,10 @@ reform_index AS (
         grain,
         unit_code,
         any_value(unit_name) AS unit_name,
-        -- summed in a fixed order: a float sum in parallel order may differ in its last bit
-        -- between two builds of the same data
-        sum(least(value / target, 1.0) ORDER BY indicator_id) AS numerator,
+        -- summed exactly (DECIMAL, each term to 18 places), so in any order to the same bits: a
+        -- float sum in parallel order may differ in its last bit between two builds of the same
+        -- data, and a sum ordered by indicator sorted every unit's terms (3× slower)
+        sum(least(value / target, 1.0)::DECIMAL(38, 18))::DOUBLE AS numerator,
         count(*)::DOUBLE AS denominator,
         any_value(as_of) AS as_of
     FROM with_targets
