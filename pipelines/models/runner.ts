@@ -282,14 +282,34 @@ async function mergeDelta(connection: DuckDBConnection, model: Model, target: st
   await connection.run('SET VARIABLE build_delta = true');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
   // NULL-safe: a key column may be NULL (int_export_rows: rows of no county)
-  const match = delta.key.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM d.${quoteIdent(k)}`).join(' AND ');
-  const sums = delta.sum.map((c) => `${quoteIdent(c)} = t.${quoteIdent(c)} + d.${quoteIdent(c)}`).join(', ');
-  await connection.run(`UPDATE ${target} AS t SET ${sums} FROM ${change} AS d WHERE ${match}`);
-  const inserted = insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE ${match})`));
-  const allZero = delta.sum.map((c) => `t.${quoteIdent(c)} = 0`).join(' AND ');
-  await connection.run(`DELETE FROM ${target} AS t WHERE ${allZero} AND EXISTS (SELECT 1 FROM ${change} AS d WHERE ${match})`);
-  // The change stays for the rest of the run: its keys are the rows the analyst copy takes again.
-  return inserted;
+  const match = (a: string, b: string) => delta.key.map((k) => `${a}.${quoteIdent(k)} IS NOT DISTINCT FROM ${b}.${quoteIdent(k)}`).join(' AND ');
+  const summed = delta.sum.map((c) => `m.${quoteIdent(c)} + d.${quoteIdent(c)} AS ${quoteIdent(c)}`).join(', ');
+  const anyCount = (terms: (c: string) => string) => delta.sum.map((c) => `${terms(quoteIdent(c))} <> 0`).join(' OR ');
+  const matched = quoteIdent(`__matched_${model.schema}_${model.name}`);
+  // One join finds the rows the change meets; they are deleted and written again with the change
+  // added, and dropped when their counts reach 0: one scan of the table, not one each for an
+  // update, the new keys and the emptied rows (cases_monthly at national: 0.7 → 0.3 s). By
+  // rowid, so in one transaction (see replaceThroughTempTable).
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${matched} AS SELECT t.rowid AS row_id, t.* FROM ${target} AS t SEMI JOIN ${change} AS d ON ${match('t', 'd')}`);
+    await connection.run(`DELETE FROM ${target} WHERE rowid IN (SELECT row_id FROM ${matched})`);
+    await connection.run(
+      `INSERT INTO ${target} BY NAME SELECT m.* EXCLUDE (row_id) REPLACE (${summed}) FROM ${matched} AS m JOIN ${change} AS d ON ${match('m', 'd')} WHERE ${anyCount((c) => `m.${c} + d.${c}`)}`,
+    );
+    const inserted = insertedRows(
+      await connection.runAndReadAll(
+        `INSERT INTO ${target} BY NAME SELECT d.* FROM ${change} AS d WHERE NOT EXISTS (SELECT 1 FROM ${matched} AS m WHERE ${match('m', 'd')}) AND (${anyCount((c) => `d.${c}`)})`,
+      ),
+    );
+    await connection.run(`DROP TABLE ${matched}`);
+    await connection.run('COMMIT');
+    // The change stays for the rest of the run: its keys are the rows the analyst copy takes again.
+    return inserted;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The temp table holding a `@delta` build's change (its keys and signed sums) for the rest of the run. */
