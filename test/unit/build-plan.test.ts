@@ -214,17 +214,24 @@ describe('@rows_from', () => {
   });
 });
 
+/** core.latest by keys of main.new_keys, and the signed rows a `@delta` model reads from it. */
+const LATEST_BY_KEYS =
+  '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)';
+const SIGNED_ROWS = [
+  'WITH rows AS (SELECT *, 1 AS sign FROM core.latest WHERE NOT build_delta()',
+  '  UNION ALL SELECT *, -1 FROM core_latest_replaced WHERE build_delta()',
+  '  UNION ALL SELECT *, 1 FROM core_latest_added WHERE build_delta())',
+].join('\n');
+
 describe('delta mode', () => {
   it('adds the signed change of the rows a keys build replaced and added, and drops a row whose counts reach 0', async () => {
     const { project, c } = await openSmallProject({
-      'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
+      'core/latest.sql': LATEST_BY_KEYS,
       'marts/per_group.sql': [
         '-- @partition_by period',
         '-- @delta period, g',
         '-- @delta_sum n',
-        'WITH rows AS (SELECT *, 1 AS sign FROM core.latest WHERE NOT build_delta()',
-        '  UNION ALL SELECT *, -1 FROM core_latest_replaced WHERE build_delta()',
-        '  UNION ALL SELECT *, 1 FROM core_latest_added WHERE build_delta())',
+        SIGNED_ROWS,
         "SELECT '2025' AS period, g, sum(sign)::INTEGER AS n FROM rows GROUP BY g",
       ].join('\n'),
     });
@@ -250,15 +257,13 @@ describe('delta mode', () => {
 
   it("checks, on a delta night, only the rows of the keys the change touched", async () => {
     const { project, c } = await openSmallProject({
-      'core/latest.sql': '-- @materialized incremental\n-- @phase build\n-- @unique_key k\nSELECT k, g FROM main.versions WHERE NOT build_by_keys() OR k IN (SELECT k FROM main.new_keys)',
+      'core/latest.sql': LATEST_BY_KEYS,
       'marts/per_group.sql': [
         '-- @delta g',
         '-- @delta_sum n',
         '-- @test unique(g)',
         '-- @test expect(n < 3)',
-        'WITH rows AS (SELECT *, 1 AS sign FROM core.latest WHERE NOT build_delta()',
-        '  UNION ALL SELECT *, -1 FROM core_latest_replaced WHERE build_delta()',
-        '  UNION ALL SELECT *, 1 FROM core_latest_added WHERE build_delta())',
+        SIGNED_ROWS,
         'SELECT g, sum(sign)::INTEGER AS n FROM rows GROUP BY g',
       ].join('\n'),
     });
