@@ -4,14 +4,14 @@
 // run touched (sql/scope/touched_years.sql), the `@partition_by period, office_code` case models
 // by the (period, office) pairs its new case versions touched (sql/scope/touched_offices.sql),
 // the `@partition_by period, indicator_id` models by the (period, indicator) pairs of their
-// changed inputs, and whole the periods a snapshot touched; everything else whole. A model is rebuilt whole,
-// with everything that reads it, when the run is a rebuild, its table is new, or its SQL is
-// not the SQL it was last built with (audit.model_state). The plan is recorded per run in
+// changed inputs, and whole the periods a snapshot touched; everything else whole. A model is
+// rebuilt whole, with everything that reads it, when the run is a rebuild, its table is new,
+// or its SQL is not the SQL it was last built with (audit.model_state). The plan is recorded per run in
 // audit.model_builds.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryJson } from '../warehouse/duckdb.ts';
+import { queryJson, varcharList } from '../warehouse/duckdb.ts';
 import { declaredIndicatorIds, references, type Model, type PairScopeName, type Project } from './project.ts';
 
 export type BuildMode = 'full' | 'keys' | 'partitions' | 'delta' | 'skip';
@@ -241,10 +241,10 @@ async function writeBuildRecord(connection: DuckDBConnection, project: Project, 
     await connection.run('INSERT INTO audit.model_state VALUES ($1, $2, $3)', [`seed.${seed.name}`, seedHash(seed.file), runId]);
   }
   for (const build of plan) {
-    const periods = build.mode === 'partitions' ? `[${build.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]` : 'NULL';
+    const periods = build.mode === 'partitions' ? varcharList(build.periods) : 'NULL';
     // The office pairs rebuilt beside the whole periods, as 'period/office_code'.
     const offices = build.offices === undefined ? 'NULL' : `(SELECT coalesce(list(key ORDER BY key) FILTER (WHERE NOT list_contains(${periods}, period)), []) FROM build_offices)`;
-    const indicators = build.indicators === undefined ? 'NULL' : `[${build.indicators.map((k) => `'${k.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]`;
+    const indicators = build.indicators === undefined ? 'NULL' : varcharList(build.indicators);
     await connection.run(
       `INSERT INTO audit.model_builds (run_id, relation, mode, periods, reason, offices, people, indicators) VALUES ($1, $2, $3, ${periods}, $4, ${offices}, $5, ${indicators})`,
       [runId, build.relation, build.mode, build.reason, build.people ?? null],

@@ -2,7 +2,7 @@
 // their data tests. Staging models land in the in-memory `staging` catalog that the load
 // step attaches, so nothing they hold (raw ID numbers included) is ever written to disk.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
+import { quoteIdent, quoteLiteral, sameKey, varcharList } from '../warehouse/duckdb.ts';
 import type { ModelBuild } from './build-plan.ts';
 import { references, type ColumnTest, type DeltaSpec, type Model, type Phase, type Project, type Severity } from './project.ts';
 
@@ -129,9 +129,10 @@ async function materialize(connection: DuckDBConnection, model: Model): Promise<
       let replaced = 0;
       if (model.uniqueKey.length > 0) {
         const keys = model.uniqueKey.map(quoteIdent).join(', ');
-        const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
         replaced = insertedRows(
-          await connection.runAndReadAll(`DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT ${keys} FROM (\n${model.sql}\n)) AS b WHERE ${match})`),
+          await connection.runAndReadAll(
+            `DELETE FROM ${target} AS t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT ${keys} FROM (\n${model.sql}\n)) AS b WHERE ${sameKey(model.uniqueKey, 't', 'b')})`,
+          ),
         );
       }
       return { rows: insertedRows(await connection.runAndReadAll(`INSERT INTO ${target} BY NAME SELECT * FROM (\n${model.sql}\n)`)), replaced };
@@ -156,7 +157,7 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
     }
     if (mode === 'delta' && model.delta !== null) return await mergeDelta(connection, model, target, model.delta);
     if (mode === 'partitions' && model.partitionBy !== null) {
-      const periods = `[${plan!.periods.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}]::VARCHAR[]`;
+      const periods = varcharList(plan!.periods);
       const period = `${quoteIdent(model.partitionBy.period)}::VARCHAR`;
       let inScope: string;
       const pairs = model.partitionBy.pairs;
@@ -236,9 +237,8 @@ async function replaceThroughTempTable(connection: DuckDBConnection, model: Mode
   try {
     let replaced = 0;
     if (model.uniqueKey.length > 0) {
-      const match = model.uniqueKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM b.${quoteIdent(k)}`).join(' AND ');
       const replacedRows = quoteIdent(`__replaced_rows_${model.schema}_${model.name}`);
-      await connection.run(`CREATE OR REPLACE TEMP TABLE ${replacedRows} AS SELECT t.rowid AS row_id FROM ${target} AS t SEMI JOIN ${batch} AS b ON ${match}`);
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${replacedRows} AS SELECT t.rowid AS row_id FROM ${target} AS t SEMI JOIN ${batch} AS b ON ${sameKey(model.uniqueKey, 't', 'b')}`);
       if (options.keepChanges) {
         await connection.run(`CREATE OR REPLACE TEMP TABLE ${changes.replaced} AS SELECT * FROM ${target} WHERE rowid IN (SELECT row_id FROM ${replacedRows})`);
       }
@@ -282,7 +282,7 @@ async function mergeDelta(connection: DuckDBConnection, model: Model, target: st
   await connection.run('SET VARIABLE build_delta = true');
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${change} AS\n${model.sql}`);
   // NULL-safe: a key column may be NULL (int_export_rows: rows of no county)
-  const match = (a: string, b: string) => delta.key.map((k) => `${a}.${quoteIdent(k)} IS NOT DISTINCT FROM ${b}.${quoteIdent(k)}`).join(' AND ');
+  const match = (a: string, b: string) => sameKey(delta.key, a, b);
   const summed = delta.sum.map((c) => `m.${quoteIdent(c)} + d.${quoteIdent(c)} AS ${quoteIdent(c)}`).join(', ');
   const anyCount = (terms: (c: string) => string) => delta.sum.map((c) => `${terms(quoteIdent(c))} <> 0`).join(' OR ');
   const matched = quoteIdent(`__matched_${model.schema}_${model.name}`);
@@ -395,7 +395,7 @@ export async function runDataTests(
         : keysBuilt
           ? changeTables(model).added
           : deltaKey !== null
-            ? `(SELECT t.* FROM ${model.relation} AS t SEMI JOIN ${deltaTable(model)} AS d ON ${deltaKey.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM d.${quoteIdent(k)}`).join(' AND ')})`
+            ? `(SELECT t.* FROM ${model.relation} AS t SEMI JOIN ${deltaTable(model)} AS d ON ${sameKey(deltaKey, 't', 'd')})`
             : null;
     for (const test of model.tests) {
       if (skipped.has(model.relation) && (test.test.kind !== 'relationships' || unchanged(test.test.target))) continue;

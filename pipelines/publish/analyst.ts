@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { headerDocs, loadProject, parseHeader, references, type ColumnDoc, type Model, type Project } from '../models/project.ts';
 import { deltaTable } from '../models/runner.ts';
-import { openDatabase, queryRows, quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
+import { openDatabase, queryRows, quoteIdent, quoteLiteral, sameKey, varcharList } from '../warehouse/duckdb.ts';
 
 /** Columns dropped from a published mart, by relation, with why. */
 export const DROPPED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -205,8 +205,8 @@ async function copyMart(connection: DuckDBConnection, model: Model): Promise<voi
  * thousand of cases_monthly's millions of rows; copying it whole took 1.7 s at national scale).
  */
 async function syncDeltaKeys(connection: DuckDBConnection, model: Model): Promise<void> {
-  const keys = model.delta!.key.map(quoteIdent);
-  const changed = (alias: string) => `EXISTS (SELECT 1 FROM ${deltaTable(model)} AS d WHERE ${keys.map((k) => `${alias}.${k} = d.${k}`).join(' AND ')})`;
+  // NULL-safe, as the merge itself (runner.ts, mergeDelta)
+  const changed = (alias: string) => `EXISTS (SELECT 1 FROM ${deltaTable(model)} AS d WHERE ${sameKey(model.delta!.key, alias, 'd')})`;
   const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
   const columns = (await martColumns(connection, model)).map(quoteIdent).join(', ');
   await connection.run(`DELETE FROM ${target} AS t WHERE ${changed('t')}`);
@@ -220,12 +220,11 @@ async function syncDeltaKeys(connection: DuckDBConnection, model: Model): Promis
  * national scale).
  */
 async function syncPartitions(connection: DuckDBConnection, model: Model, rebuilt: RebuiltPartitions): Promise<void> {
-  const list = (values: readonly string[]) => `[${values.map(quoteLiteral).join(', ')}]::VARCHAR[]`;
   const period = quoteIdent(model.partitionBy!.period);
   const member = model.partitionBy!.pairs ? quoteIdent(model.partitionBy!.pairs.column) : null;
   const inScope = (alias: string) =>
-    `(list_contains(${list(rebuilt.periods)}, ${alias}.${period}::VARCHAR)` +
-    (member ? ` OR list_contains(${list(rebuilt.indicators ?? [])}, ${alias}.${period}::VARCHAR || '/' || ${alias}.${member})` : '') +
+    `(list_contains(${varcharList(rebuilt.periods)}, ${alias}.${period}::VARCHAR)` +
+    (member ? ` OR list_contains(${varcharList(rebuilt.indicators ?? [])}, ${alias}.${period}::VARCHAR || '/' || ${alias}.${member})` : '') +
     ')';
   const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
   const columns = (await martColumns(connection, model)).map(quoteIdent).join(', ');

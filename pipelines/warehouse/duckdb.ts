@@ -77,3 +77,13 @@ export function quoteIdent(name: string): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** A VARCHAR[] literal of the given strings (an empty list stays typed). */
+export function varcharList(values: readonly string[]): string {
+  return `[${values.map(quoteLiteral).join(', ')}]::VARCHAR[]`;
+}
+
+/** `a.k IS NOT DISTINCT FROM b.k` for each key column, ANDed: rows of the same key, NULL included. */
+export function sameKey(columns: readonly string[], a: string, b: string): string {
+  return columns.map((c) => `${a}.${quoteIdent(c)} IS NOT DISTINCT FROM ${b}.${quoteIdent(c)}`).join(' AND ');
+}
