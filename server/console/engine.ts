@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { currentAnalystFile } from '../../pipelines/publish/analyst.ts';
 import { PoolBusyError, WorkerPool, type ConsoleWorker } from './pool.ts';
-import { FRAME_DATA, FRAME_END, FRAME_FAIL, FRAME_HEAD, type EndPayload, type FailPayload, type HeadPayload, type ResultFormat } from './worker-protocol.ts';
+import { FRAME_ACCEPTED, FRAME_DATA, FRAME_END, FRAME_FAIL, FRAME_HEAD, type EndPayload, type FailPayload, type HeadPayload, type ResultFormat } from './worker-protocol.ts';
 
 export class ConsoleError extends Error {
   constructor(
@@ -79,6 +79,15 @@ interface Running {
   stop(reason: 'cancelled'): void;
 }
 
+/** The worker died before it took the request: safe to send it to another. */
+class NotTakenError extends Error {
+  constructor(override readonly cause: ConsoleError) {
+    super('console worker died before taking the request');
+  }
+}
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
+
 export class ConsoleEngine {
   private readonly pool: WorkerPool;
   private readonly running = new Map<string, Running>();
@@ -113,8 +122,7 @@ export class ConsoleEngine {
     const analystFile = await this.options.resolveAnalystFile();
     if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
     const exporting = request.format !== 'json';
-    const worker = await this.acquire(signal);
-    return this.exchange(worker, request.id, request.userName, signal, output, {
+    return this.exchangeWithWorker(request.id, request.userName, signal, output, {
       type: 'query',
       id: request.id,
       sql: request.sql,
@@ -138,9 +146,8 @@ export class ConsoleEngine {
     const analystFile = await this.options.resolveAnalystFile();
     if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
     if (this.schemaCache?.file === analystFile) return this.schemaCache.relations;
-    const worker = await this.acquire(signal);
     const id = `schema-${Math.random().toString(36).slice(2, 12)}`;
-    const end = await this.exchange(worker, id, '', signal, { head: () => undefined, data: () => undefined }, { type: 'schema', id, analystFile });
+    const end = await this.exchangeWithWorker(id, '', signal, { head: () => undefined, data: () => undefined }, { type: 'schema', id, analystFile });
     const relations = end.schema as SchemaRelation[];
     this.schemaCache = { file: analystFile, relations };
     return relations;
@@ -164,6 +171,23 @@ export class ConsoleEngine {
     }
   }
 
+  /**
+   * Sends one request to a worker of the pool. An idle worker can die (killed by the OS) before
+   * the pool has heard of it; a request it never took is sent to another, never run twice.
+   */
+  private async exchangeWithWorker(...request: DropFirst<Parameters<ConsoleEngine['exchange']>>): Promise<EndPayload> {
+    for (let attempt = 1; ; attempt++) {
+      const worker = await this.acquire(request[2]);
+      try {
+        return await this.exchange(worker, ...request);
+      } catch (error) {
+        if (!(error instanceof NotTakenError)) throw error;
+        if (attempt > this.pool.size) throw error.cause;
+        this.options.log?.('console request resent: its worker died before taking it', { pid: worker.pid });
+      }
+    }
+  }
+
   /** Sends one request to `worker` and follows it to its end, stop, or the worker's death. */
   private exchange(
     worker: ConsoleWorker,
@@ -182,7 +206,7 @@ export class ConsoleEngine {
         stopped === 'timeout'
           ? new ConsoleError(408, 'timeout', `查询超过 ${timeoutMs / 1000} 秒时限，已中断`)
           : new ConsoleError(409, 'cancelled', '查询已取消');
-      const finish = (outcome: { end: EndPayload } | { error: ConsoleError }, releaseWorker: boolean) => {
+      const finish = (outcome: { end: EndPayload } | { error: ConsoleError | NotTakenError }, releaseWorker: boolean) => {
         if (settled) return;
         settled = true;
         clearTimeout(limitTimer);
@@ -212,8 +236,13 @@ export class ConsoleEngine {
       if (signal.aborted) stop('cancelled');
       this.running.set(id, { userName, stop });
 
+      let taken = false;
       worker.onFrame = async (frame) => {
         if (settled) return;
+        if (frame.type === FRAME_ACCEPTED) {
+          taken = true;
+          return;
+        }
         if (frame.type === FRAME_DATA) {
           // Once stopped, bytes are drained and dropped so the worker can reach its end.
           if (stopped) return;
@@ -243,16 +272,12 @@ export class ConsoleEngine {
       };
       worker.onLost = () => {
         if (stopped) return finish({ error: stoppedError() }, false);
-        finish(
-          {
-            error: new ConsoleError(
-              500,
-              'worker_died',
-              '查询执行进程意外终止（多半是查询所需内存超过上限），已自动重启。请缩小查询范围（加 WHERE / LIMIT 或先聚合）后重试',
-            ),
-          },
-          false,
+        const died = new ConsoleError(
+          500,
+          'worker_died',
+          '查询执行进程意外终止（多半是查询所需内存超过上限），已自动重启。请缩小查询范围（加 WHERE / LIMIT 或先聚合）后重试',
         );
+        finish({ error: taken ? died : new NotTakenError(died) }, false);
       };
       if (worker.dead) worker.onLost();
       else worker.send(message);

@@ -136,6 +136,10 @@ export class WorkerPool {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
+  get size(): number {
+    return this.options.size;
+  }
+
   get load(): { workers: number; idle: number; waiting: number } {
     return { workers: this.ready.size, idle: this.idle.length, waiting: this.waiters.length };
   }

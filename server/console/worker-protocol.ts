@@ -42,6 +42,8 @@ export const FRAME_HEAD = 1;
 export const FRAME_DATA = 2;
 export const FRAME_END = 3;
 export const FRAME_FAIL = 4;
+/** The worker took the request (sent before any work): a worker lost before it never ran it. */
+export const FRAME_ACCEPTED = 5;
 
 /** FRAME_HEAD: the result's columns (and, for Parquet, whether it was cut). */
 export interface HeadPayload {

@@ -15,6 +15,7 @@ import { describeColumns } from './result-formats.ts';
 import { createFormatter, TooLargeError, type ResultFormatter } from './worker-formats.ts';
 import {
   encodeFrame,
+  FRAME_ACCEPTED,
   FRAME_END,
   FRAME_FAIL,
   FRAME_HEAD,
@@ -171,6 +172,7 @@ process.on('message', (message: ToWorker) => {
     }
     return;
   }
+  void send(FRAME_ACCEPTED, { id: message.id });
   queue = queue.then(() => (message.type === 'query' ? runQuery(message) : runSchema(message))).catch(() => process.exit(1));
 });
 
