@@ -123,7 +123,7 @@ export async function writeAnalystDatabase(connection: DuckDBConnection, analyst
     const byDelta = new Set(marts.filter((m) => m.delta !== null && reuse?.byDelta?.has(m.relation)).map((m) => m.relation));
     const byPartitions = new Map(
       marts
-        .filter((m) => m.partitionBy !== null && (m.partitionBy.pairs === null || m.partitionBy.pairs.scope === 'indicators'))
+        .filter(syncedByPartitions)
         .flatMap((m) => {
           const rebuilt = reuse?.byPartitions?.get(m.relation);
           return rebuilt ? [[m.relation, rebuilt] as const] : [];
@@ -194,9 +194,29 @@ async function martColumns(connection: DuckDBConnection, model: Model): Promise<
 async function copyMart(connection: DuckDBConnection, model: Model): Promise<void> {
   const columns = await martColumns(connection, model);
   const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
-  await connection.run(`CREATE TABLE ${target} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM mart.${quoteIdent(model.name)}`);
+  const order = syncedByPartitions(model) ? ` ORDER BY ${partitionColumns(model).map(quoteIdent).join(', ')}` : '';
+  await connection.run(`CREATE TABLE ${target} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM mart.${quoteIdent(model.name)}${order}`);
   const present = new Set(columns);
   await commentOn(connection, 'TABLE', target, model.descriptionZh || model.description, model.columns.filter((c) => present.has(c.name)));
+}
+
+/**
+ * A mart whose rebuilt partitions a night copies again into the kept analyst table (by whole
+ * periods, or by (period, indicator) pairs; partitions by office or person are not kept apart).
+ */
+function syncedByPartitions(model: Model): boolean {
+  return model.partitionBy !== null && (model.partitionBy.pairs === null || model.partitionBy.pairs.scope === 'indicators');
+}
+
+/**
+ * The partition columns of such a mart. Its analyst table is written in their order: a night's
+ * DELETE of some partitions then empties whole row groups, which the checkpoint drops, instead
+ * of thinning every row group, which the checkpoint rewrites (vacuum). At national scale the
+ * DETACH after indicator_values' night sync went from 1.05 s to 0.35 s.
+ */
+function partitionColumns(model: Model): string[] {
+  const { period, pairs } = model.partitionBy!;
+  return pairs ? [period, pairs.column] : [period];
 }
 
 /**

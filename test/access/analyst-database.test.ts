@@ -54,6 +54,18 @@ describe('the analyst database', () => {
     expect(commented.map((c) => c.column_name)).toEqual(expect.arrayContaining(['indicator_id', 'period', 'grain', 'unit_code', 'value']));
   });
 
+  it('stores each mart a night syncs by partitions in partition order (a night then empties whole row groups)', async () => {
+    for (const [table, order] of [['indicator_values', "period || '/' || indicator_id"]] as const) {
+      const [stored] = await analystRows<{ keys: bigint; out_of_order: bigint }>(
+        world.analystFile,
+        `SELECT count(DISTINCT k) AS keys, count(*) FILTER (WHERE k < previous) AS out_of_order
+         FROM (SELECT ${order} AS k, lag(${order}) OVER (ORDER BY rowid) AS previous FROM mart.${table})`,
+      );
+      expect(Number(stored!.keys), table).toBeGreaterThan(1);
+      expect(Number(stored!.out_of_order), table).toBe(0);
+    }
+  });
+
   it('has no person key column, and none of the warehouse’s names, ID numbers or person keys in its bytes', async () => {
     const columns = await analystRows<{ column_name: string }>(world.analystFile, "SELECT DISTINCT column_name FROM duckdb_columns() WHERE schema_name = 'mart'");
     const names = columns.map((c) => c.column_name);
