@@ -54,12 +54,19 @@ describe('the analyst database', () => {
     expect(commented.map((c) => c.column_name)).toEqual(expect.arrayContaining(['indicator_id', 'period', 'grain', 'unit_code', 'value']));
   });
 
-  it('stores each mart a night syncs by partitions in partition order (a night then empties whole row groups)', async () => {
-    for (const [table, order] of [['indicator_values', "period || '/' || indicator_id"]] as const) {
+  it('stores the tables a night rebuilds by (period, indicator) in that order (a night then empties whole row groups)', async () => {
+    // The analyst copy, and the warehouse's models built by (period, indicator) (runner.ts storedOrder).
+    for (const [file, table] of [
+      [world.analystFile, 'mart.indicator_values'],
+      [world.warehouseFile, 'mart.indicator_values'],
+      [world.warehouseFile, 'intermediate.int_unit_indicator_values'],
+      [world.warehouseFile, 'intermediate.int_office_indicator_parts'],
+    ] as const) {
+      const order = "period || '/' || indicator_id";
       const [stored] = await analystRows<{ keys: bigint; out_of_order: bigint }>(
-        world.analystFile,
+        file,
         `SELECT count(DISTINCT k) AS keys, count(*) FILTER (WHERE k < previous) AS out_of_order
-         FROM (SELECT ${order} AS k, lag(${order}) OVER (ORDER BY rowid) AS previous FROM mart.${table})`,
+         FROM (SELECT ${order} AS k, lag(${order}) OVER (ORDER BY rowid) AS previous FROM ${table})`,
       );
       expect(Number(stored!.keys), table).toBeGreaterThan(1);
       expect(Number(stored!.out_of_order), table).toBe(0);
