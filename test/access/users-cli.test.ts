@@ -12,7 +12,7 @@ import { runUsersCli } from '../../server/cli/users.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lishui-users-'));
 const usersFile = path.join(dataDir, 'users.json');
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -102,7 +102,7 @@ describe('first start', () => {
       expect(await ensureInitialAdmin({ usersFile: file }, (m) => printed.push(m))).toBe(false);
       expect(printed).toHaveLength(1);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
   });
 });

@@ -45,7 +45,7 @@ export async function makeWorld(options: { forceFixture?: boolean } = {}): Promi
     analystFile,
     secretFile: path.join(dataDir, 'secret.key'),
     usersFile: path.join(dataDir, 'users.json'),
-    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+    cleanup: () => rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }),
   };
 }
 

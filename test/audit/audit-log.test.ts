@@ -11,7 +11,7 @@ import { loadConfig } from '../../pipelines/config.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })));
 
 function dataDir(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lishui-audit-'));

@@ -10,7 +10,7 @@ import { verifyAuditLog, type AuditLine } from '../../pipelines/audit-log/index.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lishui-audit-cmd-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
 function run(script: string, args: string[] = []): Promise<number | null> {
   return new Promise((resolve, reject) => {

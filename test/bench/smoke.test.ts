@@ -43,7 +43,7 @@ describe('npm run bench -- --scale tiny', () => {
     run = await runBench(['--scale', 'tiny', '--out', out, '--api-seconds', '1']);
     if (run.code === 0) json = JSON.parse(readFileSync(out, 'utf8'));
   }, 240_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
   it('exits 0 and removes its DATA_DIR', () => {
     expect(run.code, run.stderr.slice(-3000)).toBe(0);

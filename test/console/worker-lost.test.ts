@@ -70,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   engine?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 it('sends a query to a new worker when its idle worker was killed before it took it', async () => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('Lishui demo set', () => {

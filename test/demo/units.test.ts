@@ -88,7 +88,7 @@ describe('workbooks', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'demo-xlsx-'));
   });
   afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('stamps every zip entry with the export date, not the time of writing', async () => {

@@ -98,7 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (config) rmSync(config.dataDir, { recursive: true, force: true });
+  if (config) rmSync(config.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('monthly editions', () => {
@@ -291,7 +291,7 @@ describe('monthly editions', () => {
 
   it('the PDF (real Chromium): pdftotext finds title, issue number, ranking and 修订说明; every page kept as a PNG, none half empty but the last', async () => {
     const pdf = await ok('/report.pdf?edition=2025-11');
-    rmSync(ARTIFACTS, { recursive: true, force: true });
+    rmSync(ARTIFACTS, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     mkdirSync(ARTIFACTS, { recursive: true });
     const pdfFile = path.join(ARTIFACTS, 'edition-2025-11.pdf');
     writeFileSync(pdfFile, pdf);

@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (config) rmSync(config.dataDir, { recursive: true, force: true });
+  if (config) rmSync(config.dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('the edition report of the whole city, printed', () => {

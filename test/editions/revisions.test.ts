@@ -51,7 +51,7 @@ beforeAll(async () => {
   await takeEdition({ dir: editions(), warehouseFile: w, edition: '2025-11', takenBy: 't', now: new Date('2025-12-01T00:00:00Z'), runIdOf: async () => 'run-1' });
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 
 const record = async (w: string, runId: string) => recordRevisions({ editionsDir: editions(), warehouseFile: w, runId, now: new Date('2025-12-05T00:00:00Z') });
 const short = (r: { indicator_id: string; unit_code: string; old_numerator: number | null; new_numerator: number | null; run_id: string }) => [r.indicator_id, r.unit_code, r.old_numerator, r.new_numerator, r.run_id];

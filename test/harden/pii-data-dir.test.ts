@@ -78,7 +78,9 @@ function walk(dir: string, skip: readonly string[]): string[] {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     if (skip.includes(full)) continue;
-    if (lstatSync(full).isDirectory()) out.push(...walk(full, skip));
+    const stats = lstatSync(full, { throwIfNoEntry: false });
+    if (!stats) continue;
+    if (stats.isDirectory()) out.push(...walk(full, skip));
     else out.push(full);
   }
   return out;
@@ -87,12 +89,14 @@ function walk(dir: string, skip: readonly string[]): string[] {
 /** Paths under DATA_DIR (inbox excluded: other accounts deliver into it) whose mode is not owner-only. */
 function looseModes(): string[] {
   return walk(config.dataDir, [config.inboxDir])
-    .filter((p) => {
-      const stats = lstatSync(p);
+    .flatMap((p) => {
+      // A transient file (a lock) may be gone between the listing and its lstat: not a loose one.
+      const stats = lstatSync(p, { throwIfNoEntry: false });
+      if (!stats) return [];
       const mode = stats.mode & 0o777;
-      return stats.isDirectory() ? mode !== 0o700 : stats.isFile() && mode !== 0o600;
-    })
-    .map((p) => `${path.relative(config.dataDir, p)} ${(lstatSync(p).mode & 0o777).toString(8)}`);
+      const loose = stats.isDirectory() ? mode !== 0o700 : stats.isFile() && mode !== 0o600;
+      return loose ? [`${path.relative(config.dataDir, p)} ${mode.toString(8)}`] : [];
+    });
 }
 
 beforeAll(async () => {

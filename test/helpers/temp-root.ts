@@ -9,6 +9,6 @@ export default function setup(): () => void {
   const root = mkdtempSync(path.join(os.tmpdir(), 'lishui-tests-'));
   process.env.TMPDIR = root;
   return () => {
-    rmSync(root, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
 }

@@ -47,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   db?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  if (workDir) rmSync(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('conformance inbox through the real refresh', () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.destroy();
   instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('Kysely on DuckDB', () => {

@@ -65,7 +65,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   db?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('conformance inbox', () => {

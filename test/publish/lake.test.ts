@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   db?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('the lake written after a publish', () => {

@@ -15,7 +15,7 @@ import { loadConfig } from '../../pipelines/config.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 async function journalDir(): Promise<string> {

@@ -48,7 +48,7 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
   }
   const users = new UserStore(config.usersFile);
   const tokens = { admin: await token(users, 'admin', 'admin'), viewer: await token(users, 'viewer', 'viewer') };
-  return { dataDir, config, tokens, cleanup: () => rm(dataDir, { recursive: true, force: true }) };
+  return { dataDir, config, tokens, cleanup: () => rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }) };
 }
 
 async function token(users: UserStore, name: string, role: Role): Promise<string> {

@@ -62,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 async function getJson(pathAndQuery: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {

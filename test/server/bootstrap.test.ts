@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../../server/log.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 async function setup(): Promise<{ config: Config; calls: string[]; errors: string[]; log: Logger }> {

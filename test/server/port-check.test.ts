@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => blocker.close(resolve));
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('checkPort', () => {

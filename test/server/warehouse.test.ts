@@ -41,7 +41,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'lishui-holder-'));
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('WarehouseHolder', () => {
