@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerMemoryCap } from '../../server/console/routes.ts';
 import { makeWorld, type World } from '../access/world.ts';
-import { filesUnder, startServerProcess, treeRssBytes, watch, type ServerProcess } from './server-process.ts';
+import { consoleWorkerPids, filesUnder, startServerProcess, treeRssBytes, watch, type ServerProcess } from './server-process.ts';
 
 const SETTINGS = {
   consoleTimeoutMs: 3_000,
@@ -105,22 +105,6 @@ const LONG_COUNT = 'SELECT count(*) AS n FROM range(4000000000) t(i) WHERE hash(
 /** Rows from the first millisecond, for minutes. */
 const FAST_ROWS = 'SELECT i, md5(i::VARCHAR) AS h FROM range(200000000) t(i)';
 
-/** Console worker processes of the server. */
-function workerPids(serverPid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === serverPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('console/worker.ts');
-      } catch {
-        return false;
-      }
-    });
-}
-
 /** Reads a download to its end, dropping the bytes: 'complete N bytes' or 'cut after N bytes'. */
 async function drained(response: Response): Promise<string> {
   let bytes = 0;
@@ -138,7 +122,7 @@ async function drained(response: Response): Promise<string> {
 
 describe('console attacks against the running server', () => {
   it('runs each worker under an OS address-space limit of its loaded size plus the cap', async () => {
-    const pids = workerPids(server.pid);
+    const pids = consoleWorkerPids(server.pid);
     expect(pids).toHaveLength(SETTINGS.consoleWorkers);
     const addressLimit = (pid: number) => /Max address space\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
     // A worker gets its limit once loaded, before its first query; the second may still be loading.
@@ -289,18 +273,18 @@ describe('console attacks against the running server', () => {
     const died = await attack('worker killed by the OS mid-query', async () => {
       const answer = post(LONG_COUNT);
       await new Promise((r) => setTimeout(r, 400));
-      for (const pid of workerPids(server.pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of consoleWorkerPids(server.pid)) process.kill(pid, 'SIGKILL');
       return statusAndCode(await answer);
     });
     expect(died).toMatch(/^500 worker_died 查询执行进程意外终止/);
     const frozen = await attack('worker frozen (SIGSTOP) past the limit', async () => {
       const answer = post(LONG_COUNT);
       await new Promise((r) => setTimeout(r, 400));
-      const before = workerPids(server.pid);
+      const before = consoleWorkerPids(server.pid);
       for (const pid of before) process.kill(pid, 'SIGSTOP');
       const status = await statusAndCode(await answer);
       // The frozen worker never answered its stop: it was killed after the grace period.
-      const survivors = workerPids(server.pid).filter((pid) => before.includes(pid));
+      const survivors = consoleWorkerPids(server.pid).filter((pid) => before.includes(pid));
       for (const pid of survivors) process.kill(pid, 'SIGCONT');
       return `${status}; frozen workers left: ${survivors.length === before.length ? 'all' : before.length - survivors.length > 0 ? 'not the busy one' : 'none'}`;
     });

@@ -57,6 +57,22 @@ export async function startServerProcess(dataDir: string, settings: Record<strin
 }
 
 /** Resident bytes of `pid` and all its descendants now. */
+/** Console worker processes (server/console/worker.ts) whose parent is `parentPid`. */
+export function consoleWorkerPids(parentPid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === parentPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('console/worker.ts');
+      } catch {
+        return false;
+      }
+    });
+}
+
 export function treeRssBytes(pid: number): number {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConsoleEngine, type ResultOutput } from '../../server/console/engine.ts';
+import { consoleWorkerPids } from './server-process.ts';
 
 let dir: string;
 let engine: ConsoleEngine;
@@ -21,23 +22,6 @@ function output(): ResultOutput & { text(): string } {
 function query(id: string, sql: string) {
   const out = output();
   return engine.run({ id, userName: 'analyst', sql, format: 'csv' }, out, new AbortController().signal).then((end) => ({ end, text: out.text() }));
-}
-
-/** Pids of this process's console workers. */
-async function workerPids(): Promise<number[]> {
-  const { readdirSync, readFileSync } = await import('node:fs');
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('console/worker.ts');
-      } catch {
-        return false;
-      }
-    });
 }
 
 beforeAll(async () => {
@@ -75,20 +59,20 @@ afterAll(async () => {
 
 it('sends a query to a new worker when its idle worker was killed before it took it', async () => {
   expect((await query('warmup-0001', 'SELECT sum(n) AS s FROM t')).text).toContain('3');
-  const [idle] = await workerPids();
+  const [idle] = consoleWorkerPids(process.pid);
   expect(idle).toBeDefined();
   // Killed and asked in the same tick: the pool cannot have seen the exit yet.
   process.kill(idle!, 'SIGKILL');
   const answer = await query('after-kill-01', 'SELECT max(n) AS m FROM t');
   expect(answer.text.replace(/^\uFEFF/, '')).toMatch(/^m\r?\n2\r?\n$/);
   expect(logged).toContain('console request resent: its worker died before taking it');
-  const now = await workerPids();
+  const now = consoleWorkerPids(process.pid);
   expect(now).toHaveLength(1);
   expect(now).not.toContain(idle);
 }, 60_000);
 
 it('tells the analyst, and does not run it again, when the worker died after taking the query', async () => {
-  const [worker] = await workerPids();
+  const [worker] = consoleWorkerPids(process.pid);
   const resent = logged.length;
   const answer = query('long-query-01', 'SELECT count(*) FROM range(4000000000) t(i) WHERE hash(i) % 7 = 0');
   await new Promise((resolve) => setTimeout(resolve, 500));
