@@ -190,15 +190,22 @@ async function build(connection: DuckDBConnection, model: Model, plan: ModelBuil
 }
 
 /**
- * A model built by (period, indicator) pairs is written whole in that order: a night's DELETE of
- * its rebuilt pairs then empties whole row groups, which the next checkpoint drops, instead of
- * thinning every row group, which it rewrites (vacuum). Offices and people are too many, and a
- * night touches too many of them, for their order to help.
+ * The columns a partitioned model's table is kept in order of: its period, and its indicator
+ * when rebuilt by (period, indicator) pairs. A night's DELETE of rebuilt partitions then empties
+ * whole row groups, which the next checkpoint drops, instead of thinning every row group, which
+ * it rewrites (vacuum). None for pairs of offices or people: a night touches too many of them
+ * for an order to keep its deletes together. The analyst copy keeps the same order.
  */
+export function partitionOrder(model: Model): string[] {
+  const partitionBy = model.partitionBy;
+  if (!partitionBy) return [];
+  if (partitionBy.pairs === null) return [partitionBy.period];
+  return partitionBy.pairs.scope === 'indicators' ? [partitionBy.period, partitionBy.pairs.column] : [];
+}
+
 function storedOrder(model: Model): string {
-  const pairs = model.partitionBy?.pairs;
-  if (!model.partitionBy || pairs?.scope !== 'indicators') return '';
-  return `\nORDER BY ${quoteIdent(model.partitionBy.period)}, ${quoteIdent(pairs.column)}`;
+  const columns = partitionOrder(model);
+  return columns.length > 0 ? `\nORDER BY ${columns.map(quoteIdent).join(', ')}` : '';
 }
 
 /** build_indicators (sql/macros/build_scope.sql) holding a model's 'period/indicator_id' pairs. */

@@ -86,8 +86,6 @@ class NotTakenError extends Error {
   }
 }
 
-type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
-
 export class ConsoleEngine {
   private readonly pool: WorkerPool;
   private readonly running = new Map<string, Running>();
@@ -175,11 +173,17 @@ export class ConsoleEngine {
    * Sends one request to a worker of the pool. An idle worker can die (killed by the OS) before
    * the pool has heard of it; a request it never took is sent to another, never run twice.
    */
-  private async exchangeWithWorker(...request: DropFirst<Parameters<ConsoleEngine['exchange']>>): Promise<EndPayload> {
+  private async exchangeWithWorker(
+    id: string,
+    userName: string,
+    signal: AbortSignal,
+    output: ResultOutput,
+    message: Parameters<ConsoleWorker['send']>[0],
+  ): Promise<EndPayload> {
     for (let attempt = 1; ; attempt++) {
-      const worker = await this.acquire(request[2]);
+      const worker = await this.acquire(signal);
       try {
-        return await this.exchange(worker, ...request);
+        return await this.exchange(worker, id, userName, signal, output, message);
       } catch (error) {
         if (!(error instanceof NotTakenError)) throw error;
         if (attempt > this.pool.size) throw error.cause;
