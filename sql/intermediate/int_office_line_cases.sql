@@ -15,10 +15,12 @@
 -- @test unique(period, office_code, business_line)
 -- @test not_null(period, office_code, business_line, active, mediation_closed, mediation_success)
 -- @test expect(active >= 0 AND mediation_success BETWEEN 0 AND mediation_closed)
-WITH cases AS (
+WITH cases AS NOT MATERIALIZED (
     -- every latest version once (a full or partitions build), or the night's change (build_delta());
     -- written out as in cases_monthly, not hidden in a macro: the build plan reads a model's
     -- inputs (core.cases) from its SQL
+    -- NOT MATERIALIZED: read twice below; DuckDB would otherwise copy every column of every case
+    -- into a temporary result first (national: this model 1.6 → 1.2 s, cases_monthly 5.8 → 5.0 s)
     SELECT *, 1 AS sign FROM core.cases WHERE NOT build_delta()
     UNION ALL
     SELECT *, -1 FROM core_cases_replaced WHERE build_delta()

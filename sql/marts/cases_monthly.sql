@@ -34,8 +34,10 @@
 -- @test relationships(business_line -> mart.plan_categories(item))
 -- @test expect(withdrawn + in_progress <= received AND mediation_success <= mediation_closed AND mediation_closed <= closed)
 -- @test expect(left(month, 4) = period)
-WITH cases AS (
+WITH cases AS NOT MATERIALIZED (
     -- every latest version once (a full or partitions build), or the night's change (build_delta())
+    -- NOT MATERIALIZED: read twice below; DuckDB would otherwise copy every column of every case
+    -- into a temporary result first (national: this model 5.8 → 5.0 s, int_office_line_cases 1.6 → 1.2 s)
     SELECT *, 1 AS sign FROM core.cases WHERE NOT build_delta()
     UNION ALL
     SELECT *, -1 FROM core_cases_replaced WHERE build_delta()
