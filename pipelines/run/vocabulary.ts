@@ -106,10 +106,15 @@ export const ABANDONED_MESSAGE = '刷新已按停止信号中止，未发布；�
 /** The form of a run id (newRunId): it names files, so nothing else is taken. */
 export const RUN_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
-/** `YYYYMMDDTHHMMSSZ-xxxxxx`: sortable by time, unique. */
+/**
+ * `YYYYMMDDTHHMMSSZ-mmmrrr`: sortable by time (mmm: the millisecond, 3 hex digits, so that two
+ * runs of one second still sort in order — the history and a rollback go by this order), unique
+ * (rrr: random).
+ */
 export function newRunId(at: Date): string {
-  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+  const millisecond = at.getUTCMilliseconds().toString(16).padStart(3, '0');
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(2)), (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 3);
+  return `${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${millisecond}${random}`;
 }
 
 /**
