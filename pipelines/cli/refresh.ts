@@ -4,6 +4,7 @@
 // refresh holds the lock; 130 / 143 stopped by SIGINT / SIGTERM before publishing.
 // Internal: `--trigger schedule|api` and env REFRESH_LOCK_HELD=1 are for the server, which
 // spawns this command holding the lock on the child's behalf.
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -172,13 +173,16 @@ function guardParentsLock(warehouseFile: string, trigger: RunTrigger, stop: Abor
 /**
  * TEST HOOK (inert in production: only with env REFRESH_PAUSE_AT=<point>): at that point the
  * run prints `REFRESH_PAUSED <point> <pid>` on stderr and waits for a line on stdin (or its
- * end, or a stop signal), so that tests can kill or stop the process at a known place.
+ * end, or a stop signal), so that tests can kill or stop the process at a known place. With
+ * REFRESH_PAUSE_INPUT=<file> (a FIFO the test holds open) it reads that instead of stdin: a
+ * stdin inherited from a parent ends when the parent dies, which would end the pause with it.
  */
 async function pauseForTest(point: PausePoint, signal: AbortSignal): Promise<void> {
   if (process.env.REFRESH_PAUSE_AT !== point || signal.aborted) return;
   process.stderr.write(`REFRESH_PAUSED ${point} ${process.pid}\n`);
+  const inputFile = process.env.REFRESH_PAUSE_INPUT;
   await new Promise<void>((resolve) => {
-    const lines = readline.createInterface({ input: process.stdin });
+    const lines = readline.createInterface({ input: inputFile ? createReadStream(inputFile) : process.stdin });
     const done = () => {
       signal.removeEventListener('abort', done);
       lines.close();

@@ -2,7 +2,8 @@
 // one "busy" (exit 3), never two writers; a holder killed with SIGKILL leaves a lock that the
 // next run takes over; the server holding the lock for a child (REFRESH_LOCK_HELD) lets the
 // child run while others stay out, and a child whose holding parent dies holds it itself.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acquireRefreshLock, lockFileFor, readRefreshLock, RefreshBusyError, type RefreshLock } from '../../pipelines/run/lock.ts';
@@ -100,7 +101,12 @@ describe('refresh lock', () => {
   it('has a child whose lock-holding parent dies take the lock over itself', async () => {
     const W = world.config.warehouseFile;
     const runsBefore = await auditRuns(W);
-    const parent = spawnCommand('test/refresh/fixtures/lock-parent.ts', [], { dataDir: world.dataDir, env: { REFRESH_PAUSE_AT: 'build' } });
+    // The child's pause reads a FIFO held open here: its stdin, inherited from the parent, ends
+    // when the parent is killed, and would let it run on before it took the lock over.
+    const fifo = path.join(world.dataDir, 'pause-input');
+    execFileSync('mkfifo', [fifo]);
+    const pauseInput = openSync(fifo, 'r+');
+    const parent = spawnCommand('test/refresh/fixtures/lock-parent.ts', [], { dataDir: world.dataDir, env: { REFRESH_PAUSE_AT: 'build', REFRESH_PAUSE_INPUT: fifo } });
     await parent.waitFor('REFRESH_PAUSED build');
     const childPid = Number(/REFRESH_PAUSED build (\d+)/.exec(parent.stderr)![1]);
     expect((await readRefreshLock(W))?.pid).toBe(parent.process.pid);
@@ -112,7 +118,8 @@ describe('refresh lock', () => {
     expect(await readRefreshLock(W)).toMatchObject({ pid: childPid, trigger: 'schedule' });
     await expect(runRefresh({ config: world.config })).rejects.toBeInstanceOf(RefreshBusyError);
     // Let it go on: it publishes, then lets go of the lock.
-    parent.process.stdin!.end('\n');
+    writeSync(pauseInput, '\n');
+    closeSync(pauseInput);
     while ((await readRefreshLock(W)) !== undefined && Date.now() < until + 40_000) await new Promise((r) => setTimeout(r, 200));
     expect(await readRefreshLock(W)).toBeUndefined();
     expect(await auditRuns(W)).toHaveLength(runsBefore.length + 1);
