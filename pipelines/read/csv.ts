@@ -41,7 +41,7 @@ export async function landCsv(connection: DuckDBConnection, options: CsvReadOpti
     const header = await readFirstRecord(prepared.path);
     const mapping = matchHeaders(options.table, header, { row: 1 });
     const jsDone = performance.now();
-    const sql = landingInsertSql({ ...options, path: prepared.path, width: header.length, positions: mapping.positions });
+    const sql = landingInsertSql({ ...options, path: prepared.path, width: header.length, positions: mapping.positions, cellsClean: prepared.cellsClean });
     let rows: number;
     try {
       const reader = await connection.runAndReadAll(sql);
@@ -67,6 +67,8 @@ interface InsertSqlOptions {
   /** Cells in the header record: the columns DuckDB is told the file has. */
   width: number;
   positions: Map<string, number>;
+  /** No cell of the file needs clean_text (encoding.ts found none). */
+  cellsClean: boolean;
 }
 
 /** The INSERT … SELECT FROM read_csv(…) that lands one file (generated: names and literals only). */
@@ -82,7 +84,7 @@ export function landingInsertSql(options: InsertSqlOptions): string {
   const anyCell = cells.map((c) => `NOT regexp_full_match(coalesce(${quoteIdent(c)}, ''), '\\s*')`).join('\n    OR ');
   return `INSERT INTO staging.${quoteIdent(table.landingTable)} (${landingColumns(table).map(quoteIdent).join(', ')})
 SELECT ${quoteLiteral(meta.fileId)}, ${quoteLiteral(meta.fileName)}, NULL, record_number::INTEGER,
-  DATE ${quoteLiteral(meta.exportDate)}, ${Math.trunc(meta.loadSeq)},
+  DATE ${quoteLiteral(meta.exportDate)}, ${Math.trunc(meta.loadSeq)}, ${options.cellsClean ? 'true' : 'false'},
   ${values.join(', ')}
 FROM (
   SELECT row_number() OVER () AS record_number, *

@@ -17,6 +17,7 @@ import {
   Scratch,
   type LineState,
 } from './transcode.ts';
+import { CleanCellScanner } from './clean-cells.ts';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
 
@@ -26,6 +27,8 @@ export interface PreparedCsv {
   encoding: CsvEncoding;
   /** A copy was written. */
   transcoded: boolean;
+  /** No cell needs clean_text: staging skips it for the file's rows (clean-cells.ts). */
+  cellsClean: boolean;
   /** Deletes the copy, if any. */
   cleanup(): Promise<void>;
 }
@@ -56,16 +59,19 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
   let utf8 = true;
   let asIs = true;
   const lineState: LineState = { inQuotes: false };
+  // the cells of the bytes DuckDB will read: these, while they may be read as they are
+  const asIsCells = new CleanCellScanner();
   for await (const piece of linePieces(file, { chunkBytes, skip })) {
     if (!isUtf8(piece)) {
       utf8 = false;
       break;
     }
     if (asIs) asIs = isNfkcCleanUtf8(piece) && !hasBlankLine(piece, lineState);
+    if (asIs) asIsCells.scan(piece);
   }
   if (bom && !utf8) throw new FileRejection('bad_encoding', fileMessages.bomNotUtf8());
   const encoding: CsvEncoding = bom ? 'utf-8-bom' : utf8 ? 'utf-8' : 'gb18030';
-  if (utf8 && asIs) return { path: file, encoding, transcoded: false, cleanup: async () => {} };
+  if (utf8 && asIs) return { path: file, encoding, transcoded: false, cellsClean: asIsCells.finish(), cleanup: async () => {} };
 
   // Pass 2: write the UTF-8 NFKC copy.
   await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
@@ -74,10 +80,12 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
   const scratch = new Scratch();
   const out = await open(copy, 'wx', 0o600);
   const cleanup = async () => rm(copy, { force: true });
+  const copyCells = new CleanCellScanner();
   try {
     const state: LineState = { inQuotes: false };
     for await (const piece of linePieces(file, { chunkBytes, skip, onPiece: (bytesDone, total) => options.onProgress?.(bytesDone, total) })) {
       const converted = markBlankLines(convert(piece, scratch), state);
+      copyCells.scan(converted);
       await writeAll(out, converted);
     }
   } catch (error) {
@@ -87,7 +95,7 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
     throw error;
   }
   await out.close();
-  return { path: copy, encoding, transcoded: true, cleanup };
+  return { path: copy, encoding, transcoded: true, cellsClean: copyCells.finish(), cleanup };
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {

@@ -258,6 +258,8 @@ function appendRow(
   appender.appendInteger(rowNumber);
   appender.appendDate(exportDate);
   appender.appendBigInt(BigInt(meta.loadSeq));
+  // workbook cells always go through clean_text (cells_clean is for CSV files, clean-cells.ts)
+  appender.appendBoolean(false);
   for (const text of texts) {
     if (text === null) appender.appendNull();
     else appender.appendVarchar(text);

@@ -14,6 +14,25 @@ CREATE OR REPLACE TEMP MACRO clean_text(s) AS nullif(CASE
     ELSE s
 END, '');
 
+-- cleaned_cells(landing): a landing table (staging.land_*) with every cell as clean_text makes
+-- it, under the same names. The cells of a file whose reading found nothing to clean (landing
+-- column cells_clean: pipelines/read/clean-cells.ts) only turn '' into NULL, without the regex:
+-- the per-cell regex was a quarter of staging's cost, and most exports need none of it. Two
+-- branches rather than a CASE per cell: a CASE made the other files' cells 20 % dearer.
+-- The meta columns are the landing's (LANDING_META_COLUMNS, pipelines/contract/exports.ts).
+CREATE OR REPLACE TEMP MACRO cleaned_cells(landing) AS TABLE
+    SELECT
+        COLUMNS(c -> c IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')),
+        nullif(COLUMNS(c -> c NOT IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')), '')
+    FROM query_table(landing)
+    WHERE cells_clean
+    UNION ALL
+    SELECT
+        COLUMNS(c -> c IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')),
+        clean_text(COLUMNS(c -> c NOT IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')))
+    FROM query_table(landing)
+    WHERE cells_clean IS NOT TRUE;
+
 -- strip_spaces(s): every white space removed, inside too; enumerated values and county names
 -- are matched this way (exports.md: `调解 成功` is `调解成功`).
 CREATE OR REPLACE TEMP MACRO strip_spaces(s) AS

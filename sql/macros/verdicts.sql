@@ -1,12 +1,12 @@
 -- The duplicate_key rule of exports.md, one definition for the four staging models: among the
 -- rows of one file with the same key that pass every other rule, the last one loads and the
 -- ones before it are rejected as duplicate_key. A key is compared cleaned and upper-cased.
--- (Macro files run in name order: this one uses clean_text of text.sql and problem and
+-- (Macro files run in name order: this one uses cleaned_cells of text.sql and problem and
 -- duplicate_message of messages.sql.)
 --
--- key_hash(file_id, key): the (file, key) pair as one hash.
+-- key_hash(file_id, key): the (file, key) pair as one hash (of a key cleaned by cleaned_cells).
 CREATE OR REPLACE TEMP MACRO key_hash(file_id, key_text) AS
-    hash(file_id, upper(clean_text(key_text)));
+    hash(file_id, upper(key_text));
 
 -- repeated_keys(landing, key_column): the key_hash of every key written more than once in its
 -- file (rare): only their rows need the judgement, by window; the others go straight through.
@@ -17,7 +17,13 @@ CREATE OR REPLACE TEMP MACRO repeated_keys(landing, key_column) AS TABLE
     SELECT DISTINCT key_hash
     FROM (
         SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous
-        FROM (SELECT key_hash(file_id, COLUMNS(c -> c = key_column)) AS key_hash FROM query_table(landing))
+        -- the key cleaned as cleaned_cells cleans it; written out for the one column, since the
+        -- optimizer does not prune the other columns out of cleaned_cells' union
+        FROM (
+            SELECT key_hash(file_id, nullif(COLUMNS(c -> c = key_column), '')) AS key_hash FROM query_table(landing) WHERE cells_clean
+            UNION ALL
+            SELECT key_hash(file_id, clean_text(COLUMNS(c -> c = key_column))) FROM query_table(landing) WHERE cells_clean IS NOT TRUE
+        )
     )
     WHERE key_hash = previous;
 

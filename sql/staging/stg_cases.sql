@@ -29,16 +29,16 @@ cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
         r.key_hash IS NOT NULL AS repeated_key,
-        clean_text(case_id) AS case_id_text,
-        clean_text(office_code) AS office_code_text,
-        clean_text(business_line) AS business_line_text,
-        clean_text(received_date) AS received_date_text,
-        clean_text(closed_date) AS closed_date_text,
-        clean_text(status) AS status_text,
-        clean_text(outcome) AS outcome_text,
-        clean_text(amount) AS amount_text,
-        clean_text(parties) AS parties_text
-    FROM staging.land_cases AS l
+        case_id AS case_id_text,
+        office_code AS office_code_text,
+        business_line AS business_line_text,
+        received_date AS received_date_text,
+        closed_date AS closed_date_text,
+        status AS status_text,
+        outcome AS outcome_text,
+        amount AS amount_text,
+        parties AS parties_text
+    FROM cleaned_cells('staging.land_cases') AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
     LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.case_id)
 ),

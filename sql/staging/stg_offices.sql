@@ -24,21 +24,21 @@ cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
         r.key_hash IS NOT NULL AS repeated_key,
-        clean_text(office_code) AS office_code_text,
-        clean_text(office_name) AS office_name,
-        clean_text(county) AS county_text,
-        clean_text(township) AS township,
-        clean_text(tier) AS tier_text,
-        clean_text(cluster_key_office) AS cluster_key_office_text,
-        clean_text(plaques) AS plaques_text,
-        clean_text(smart_office) AS smart_office_text,
-        clean_text(terminals) AS terminals_text,
-        clean_text(large_villages) AS large_villages_text,
-        clean_text(large_villages_with_terminal) AS large_villages_with_terminal_text,
-        clean_text(director_attends_joint_meeting) AS joint_meeting_text,
-        clean_text(director_attends_governance_meeting) AS governance_meeting_text,
-        clean_text(director_in_leadership) AS in_leadership_text
-    FROM staging.land_offices AS l
+        office_code AS office_code_text,
+        office_name AS office_name,
+        county AS county_text,
+        township AS township,
+        tier AS tier_text,
+        cluster_key_office AS cluster_key_office_text,
+        plaques AS plaques_text,
+        smart_office AS smart_office_text,
+        terminals AS terminals_text,
+        large_villages AS large_villages_text,
+        large_villages_with_terminal AS large_villages_with_terminal_text,
+        director_attends_joint_meeting AS joint_meeting_text,
+        director_attends_governance_meeting AS governance_meeting_text,
+        director_in_leadership AS in_leadership_text
+    FROM cleaned_cells('staging.land_offices') AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
     LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.office_code)
 ),

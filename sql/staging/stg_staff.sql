@@ -26,19 +26,19 @@ cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
         r.key_hash IS NOT NULL AS repeated_key,
-        clean_text(id_number) AS id_number_text,
-        clean_text(name) AS name,
-        clean_text(office_code) AS office_code_text,
-        clean_text(role) AS role_text,
-        clean_text(staffing_type) AS staffing_type_text,
-        clean_text(posts) AS posts_text,
-        clean_text(legal_background) AS legal_background_text,
-        clean_text(legal_qualification) AS legal_qualification_text,
-        clean_text(enforcement_certificate) AS enforcement_certificate_text,
-        clean_text(public_lawyer) AS public_lawyer_text,
-        clean_text(start_date) AS start_date_text,
-        clean_text(end_date) AS end_date_text
-    FROM staging.land_staff AS l
+        id_number AS id_number_text,
+        name AS name,
+        office_code AS office_code_text,
+        role AS role_text,
+        staffing_type AS staffing_type_text,
+        posts AS posts_text,
+        legal_background AS legal_background_text,
+        legal_qualification AS legal_qualification_text,
+        enforcement_certificate AS enforcement_certificate_text,
+        public_lawyer AS public_lawyer_text,
+        start_date AS start_date_text,
+        end_date AS end_date_text
+    FROM cleaned_cells('staging.land_staff') AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
     LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.id_number)
 ),

@@ -25,14 +25,14 @@ cleaned AS NOT MATERIALIZED (
     SELECT
         l.file_id, l.file_name, l.sheet, l.row_number, l.export_date, l.load_seq,
         r.key_hash IS NOT NULL AS repeated_key,
-        clean_text(record_id) AS record_id_text,
-        clean_text(id_number) AS id_number_text,
-        clean_text(course) AS course,
-        clean_text(start_date) AS start_date_text,
-        clean_text(end_date) AS end_date_text,
-        clean_text(hours) AS hours_text,
-        clean_text(mode) AS mode_text
-    FROM staging.land_training AS l
+        record_id AS record_id_text,
+        id_number AS id_number_text,
+        course AS course,
+        start_date AS start_date_text,
+        end_date AS end_date_text,
+        hours AS hours_text,
+        mode AS mode_text
+    FROM cleaned_cells('staging.land_training') AS l
     -- keys written more than once in the file: only their rows need the duplicate judgement
     LEFT JOIN repeated AS r ON r.key_hash = key_hash(l.file_id, l.record_id)
 ),

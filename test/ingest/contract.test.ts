@@ -37,10 +37,10 @@ describe('column contract', () => {
       expect(new Set(table.columns.map((c) => c.header)).size).toBe(table.columns.length);
     }
     expect(landingColumns(CASES)).toEqual([
-      'file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq',
+      'file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean',
       'case_id', 'office_code', 'business_line', 'received_date', 'closed_date', 'status', 'outcome', 'amount', 'parties',
     ]);
-    expect(landingColumns(TRAINING).slice(6)).toEqual(['record_id', 'id_number', 'course', 'start_date', 'end_date', 'hours', 'mode']);
+    expect(landingColumns(TRAINING).slice(7)).toEqual(['record_id', 'id_number', 'course', 'start_date', 'end_date', 'hours', 'mode']);
   });
 
   it('marks as required exactly the columns exports.md requires unconditionally', () => {

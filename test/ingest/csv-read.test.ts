@@ -179,7 +179,7 @@ describe('row numbers and empty rows', () => {
     await land(file);
     expect(await landed(db, 'land_cases')).toEqual([
       {
-        file_id: META.fileId, file_name: 'cases_20250630.csv', sheet: null, row_number: 2, export_date: '2025-06-30', load_seq: '7',
+        file_id: META.fileId, file_name: 'cases_20250630.csv', sheet: null, row_number: 2, export_date: '2025-06-30', load_seq: '7', cells_clean: true,
         case_id: 'Z9', office_code: 'S9', business_line: '社区矫正', received_date: '2025-01-01', closed_date: null, status: '已办结',
         outcome: null, amount: null, parties: null,
       },
