@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     path: prepared.path,
     width: header.length,
     positions: mapping.positions,
-    cellsClean: prepared.cellsClean,
+    cells: prepared.cells,
   });
   const landed = Number((await db.connection.runAndReadAll(sql)).getRows()[0]?.[0] ?? 0);
   const t2 = performance.now();

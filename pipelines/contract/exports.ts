@@ -125,8 +125,8 @@ export const LANDING_META_COLUMNS = [
   { name: 'row_number', sqlType: 'INTEGER' },
   { name: 'export_date', sqlType: 'DATE' },
   { name: 'load_seq', sqlType: 'BIGINT' },
-  // true when reading found no cell that clean_text would change (read/clean-cells.ts): staging
-  // then skips clean_text for the file's rows; false or NULL, every cell goes through it
+  // true when reading found no cell in the row that clean_text would change (read/clean-cells.ts):
+  // staging then skips clean_text for it; false or NULL, every cell of the row goes through it
   { name: 'cells_clean', sqlType: 'BOOLEAN' },
 ] as const;
 

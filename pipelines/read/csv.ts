@@ -14,6 +14,7 @@ import { quoteIdent, quoteLiteral } from '../warehouse/duckdb.ts';
 import { prepareCsv, type CsvEncoding } from './encoding.ts';
 import { readFirstRecord } from './first-record.ts';
 import { matchHeaders } from './headers.ts';
+import type { CellCheck } from './clean-cells.ts';
 import { landingColumns, type LandingMeta } from './landing.ts';
 
 export interface CsvReadResult {
@@ -41,7 +42,7 @@ export async function landCsv(connection: DuckDBConnection, options: CsvReadOpti
     const header = await readFirstRecord(prepared.path);
     const mapping = matchHeaders(options.table, header, { row: 1 });
     const jsDone = performance.now();
-    const sql = landingInsertSql({ ...options, path: prepared.path, width: header.length, positions: mapping.positions, cellsClean: prepared.cellsClean });
+    const sql = landingInsertSql({ ...options, path: prepared.path, width: header.length, positions: mapping.positions, cells: prepared.cells });
     let rows: number;
     try {
       const reader = await connection.runAndReadAll(sql);
@@ -49,6 +50,7 @@ export async function landCsv(connection: DuckDBConnection, options: CsvReadOpti
     } catch (error) {
       throw new FileRejection('unreadable_file', fileMessages.unreadableCsv(duckdbCsvDetail(error)));
     }
+    if (!prepared.cells.wholeFile) await checkRecordNumbers(connection, options.table, options.meta, prepared.cells);
     return {
       encoding: prepared.encoding,
       rowsRead: rows,
@@ -67,8 +69,8 @@ interface InsertSqlOptions {
   /** Cells in the header record: the columns DuckDB is told the file has. */
   width: number;
   positions: Map<string, number>;
-  /** No cell of the file needs clean_text (encoding.ts found none). */
-  cellsClean: boolean;
+  /** The records with a cell clean_text would change (encoding.ts, clean-cells.ts). */
+  cells: CellCheck;
 }
 
 /** The INSERT … SELECT FROM read_csv(…) that lands one file (generated: names and literals only). */
@@ -84,7 +86,7 @@ export function landingInsertSql(options: InsertSqlOptions): string {
   const anyCell = cells.map((c) => `NOT regexp_full_match(coalesce(${quoteIdent(c)}, ''), '\\s*')`).join('\n    OR ');
   return `INSERT INTO staging.${quoteIdent(table.landingTable)} (${landingColumns(table).map(quoteIdent).join(', ')})
 SELECT ${quoteLiteral(meta.fileId)}, ${quoteLiteral(meta.fileName)}, NULL, record_number::INTEGER,
-  DATE ${quoteLiteral(meta.exportDate)}, ${Math.trunc(meta.loadSeq)}, ${options.cellsClean ? 'true' : 'false'},
+  DATE ${quoteLiteral(meta.exportDate)}, ${Math.trunc(meta.loadSeq)}, ${cellsCleanSql(options.cells)},
   ${values.join(', ')}
 FROM (
   SELECT row_number() OVER () AS record_number, *
@@ -96,6 +98,26 @@ FROM (
 )
 WHERE record_number > 1 AND (
     ${anyCell})`;
+}
+
+/** The landing's cells_clean: false for the records to clean (or all), true for the others. */
+function cellsCleanSql(cells: CellCheck): string {
+  if (cells.wholeFile) return 'false';
+  if (cells.dirtyRecords.length === 0) return 'true';
+  return `record_number NOT IN (${cells.dirtyRecords.map((r) => Math.trunc(r)).join(', ')})`;
+}
+
+/**
+ * The scan numbered the records as DuckDB did when both end on the same last landed row; if
+ * not (a quirk of the file the scan did not foresee), every row of the file is cleaned.
+ */
+async function checkRecordNumbers(connection: DuckDBConnection, table: TableSpec, meta: LandingMeta, cells: CellCheck): Promise<void> {
+  const landing = `staging.${quoteIdent(table.landingTable)}`;
+  const sameFile = `file_id = ${quoteLiteral(meta.fileId)} AND file_name = ${quoteLiteral(meta.fileName)}`;
+  const reader = await connection.runAndReadAll(`SELECT max(row_number) FROM ${landing} WHERE ${sameFile}`);
+  const lastLanded = Number(reader.getRows()[0]?.[0] ?? 0);
+  const expected = cells.lastContentRecord > 1 ? cells.lastContentRecord : 0;
+  if (lastLanded !== expected) await connection.run(`UPDATE ${landing} SET cells_clean = false WHERE ${sameFile}`);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   Scratch,
   type LineState,
 } from './transcode.ts';
-import { CleanCellScanner } from './clean-cells.ts';
+import { CleanCellScanner, type CellCheck } from './clean-cells.ts';
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'gb18030';
 
@@ -27,8 +27,8 @@ export interface PreparedCsv {
   encoding: CsvEncoding;
   /** A copy was written. */
   transcoded: boolean;
-  /** No cell needs clean_text: staging skips it for the file's rows (clean-cells.ts). */
-  cellsClean: boolean;
+  /** The records with a cell clean_text would change (clean-cells.ts): staging skips it for the others. */
+  cells: CellCheck;
   /** Deletes the copy, if any. */
   cleanup(): Promise<void>;
 }
@@ -71,7 +71,7 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
   }
   if (bom && !utf8) throw new FileRejection('bad_encoding', fileMessages.bomNotUtf8());
   const encoding: CsvEncoding = bom ? 'utf-8-bom' : utf8 ? 'utf-8' : 'gb18030';
-  if (utf8 && asIs) return { path: file, encoding, transcoded: false, cellsClean: asIsCells.finish(), cleanup: async () => {} };
+  if (utf8 && asIs) return { path: file, encoding, transcoded: false, cells: asIsCells.finish(), cleanup: async () => {} };
 
   // Pass 2: write the UTF-8 NFKC copy.
   await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
@@ -95,7 +95,7 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
     throw error;
   }
   await out.close();
-  return { path: copy, encoding, transcoded: true, cellsClean: copyCells.finish(), cleanup };
+  return { path: copy, encoding, transcoded: true, cells: copyCells.finish(), cleanup };
 }
 
 async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {

@@ -15,10 +15,10 @@ CREATE OR REPLACE TEMP MACRO clean_text(s) AS nullif(CASE
 END, '');
 
 -- cleaned_cells(landing): a landing table (staging.land_*) with every cell as clean_text makes
--- it, under the same names. The cells of a file whose reading found nothing to clean (landing
+-- it, under the same names. The cells of a row in which reading found nothing to clean (landing
 -- column cells_clean: pipelines/read/clean-cells.ts) only turn '' into NULL, without the regex:
--- the per-cell regex was a quarter of staging's cost, and most exports need none of it. Two
--- branches rather than a CASE per cell: a CASE made the other files' cells 20 % dearer.
+-- the per-cell regex was a quarter of staging's cost, and most rows need none of it. Two
+-- branches rather than a CASE per cell: a CASE made the other rows' cells 20 % dearer.
 -- The meta columns are the landing's (LANDING_META_COLUMNS, pipelines/contract/exports.ts).
 CREATE OR REPLACE TEMP MACRO cleaned_cells(landing) AS TABLE
     SELECT
