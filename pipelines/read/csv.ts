@@ -95,7 +95,7 @@ FROM (
     columns = {${columnTypes}},
     null_padding = true, strict_mode = false, parallel = false, encoding = 'utf-8',
     max_line_size = 67108864)
-)
+)${dirtyRecordsJoin(options.cells)}
 WHERE record_number > 1 AND (
     ${anyCell})`;
 }
@@ -103,8 +103,17 @@ WHERE record_number > 1 AND (
 /** The landing's cells_clean: false for the records to clean (or all), true for the others. */
 function cellsCleanSql(cells: CellCheck): string {
   if (cells.wholeFile) return 'false';
-  if (cells.dirtyRecords.length === 0) return 'true';
-  return `record_number NOT IN (${cells.dirtyRecords.map((r) => Math.trunc(r)).join(', ')})`;
+  return cells.dirtyRecords.length === 0 ? 'true' : 'dirty_record IS NULL';
+}
+
+/**
+ * The records to clean, joined by number: a hash join on a few rows costs nothing, where
+ * `record_number NOT IN (…)` compared every row with every listed number (province read +1.6 s).
+ */
+function dirtyRecordsJoin(cells: CellCheck): string {
+  if (cells.wholeFile || cells.dirtyRecords.length === 0) return '';
+  const values = cells.dirtyRecords.map((r) => `(${Math.trunc(r)})`).join(', ');
+  return `\nLEFT JOIN (VALUES ${values}) AS dirty_records(dirty_record) ON dirty_record = record_number`;
 }
 
 /**
