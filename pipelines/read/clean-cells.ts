@@ -15,7 +15,8 @@
 // The test errs one way only: a record may be called dirty for nothing, never clean wrongly.
 // The numbering must be DuckDB's: a quote where DuckDB might read it otherwise (not at a cell's
 // start, a closing quote not followed by a boundary) makes the whole file dirty, and so does a
-// last landed record (the landing's max row_number) other than the scan's (landingCellsCheck).
+// last landed record (the landing's max row_number) other than the scan's (csv.ts,
+// checkRecordNumbers).
 
 const LF = 0x0a;
 const CR = 0x0d;
