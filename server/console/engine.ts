@@ -86,6 +86,15 @@ class NotTakenError extends Error {
   }
 }
 
+/** One request for a worker: who sent it, where its result goes, and how it is stopped. */
+interface WorkerExchange {
+  id: string;
+  userName: string;
+  signal: AbortSignal;
+  output: ResultOutput;
+  message: Parameters<ConsoleWorker['send']>[0];
+}
+
 export class ConsoleEngine {
   private readonly pool: WorkerPool;
   private readonly running = new Map<string, Running>();
@@ -120,14 +129,20 @@ export class ConsoleEngine {
     const analystFile = await this.options.resolveAnalystFile();
     if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
     const exporting = request.format !== 'json';
-    return this.exchangeWithWorker(request.id, request.userName, signal, output, {
-      type: 'query',
+    return this.exchangeWithWorker({
       id: request.id,
-      sql: request.sql,
-      format: request.format,
-      analystFile,
-      maxRows: exporting ? this.options.exportRowCap : this.options.rowLimit,
-      maxBytes: exporting ? this.options.exportByteCap : this.options.jsonByteCap,
+      userName: request.userName,
+      signal,
+      output,
+      message: {
+        type: 'query',
+        id: request.id,
+        sql: request.sql,
+        format: request.format,
+        analystFile,
+        maxRows: exporting ? this.options.exportRowCap : this.options.rowLimit,
+        maxBytes: exporting ? this.options.exportByteCap : this.options.jsonByteCap,
+      },
     });
   }
 
@@ -145,7 +160,8 @@ export class ConsoleEngine {
     if (!analystFile) throw new ConsoleError(503, 'no_analyst_database', '分析库尚未发布，请等待首次刷新完成', 30);
     if (this.schemaCache?.file === analystFile) return this.schemaCache.relations;
     const id = `schema-${Math.random().toString(36).slice(2, 12)}`;
-    const end = await this.exchangeWithWorker(id, '', signal, { head: () => undefined, data: () => undefined }, { type: 'schema', id, analystFile });
+    const output = { head: () => undefined, data: () => undefined };
+    const end = await this.exchangeWithWorker({ id, userName: '', signal, output, message: { type: 'schema', id, analystFile } });
     const relations = end.schema as SchemaRelation[];
     this.schemaCache = { file: analystFile, relations };
     return relations;
@@ -173,17 +189,11 @@ export class ConsoleEngine {
    * Sends one request to a worker of the pool. An idle worker can die (killed by the OS) before
    * the pool has heard of it; a request it never took is sent to another, never run twice.
    */
-  private async exchangeWithWorker(
-    id: string,
-    userName: string,
-    signal: AbortSignal,
-    output: ResultOutput,
-    message: Parameters<ConsoleWorker['send']>[0],
-  ): Promise<EndPayload> {
+  private async exchangeWithWorker(request: WorkerExchange): Promise<EndPayload> {
     for (let attempt = 1; ; attempt++) {
-      const worker = await this.acquire(signal);
+      const worker = await this.acquire(request.signal);
       try {
-        return await this.exchange(worker, id, userName, signal, output, message);
+        return await this.exchange(worker, request);
       } catch (error) {
         if (!(error instanceof NotTakenError)) throw error;
         if (attempt > this.pool.size) throw error.cause;
@@ -193,14 +203,7 @@ export class ConsoleEngine {
   }
 
   /** Sends one request to `worker` and follows it to its end, stop, or the worker's death. */
-  private exchange(
-    worker: ConsoleWorker,
-    id: string,
-    userName: string,
-    signal: AbortSignal,
-    output: ResultOutput,
-    message: Parameters<ConsoleWorker['send']>[0],
-  ): Promise<EndPayload> {
+  private exchange(worker: ConsoleWorker, { id, userName, signal, output, message }: WorkerExchange): Promise<EndPayload> {
     const { timeoutMs, killGraceMs } = this.options;
     return new Promise<EndPayload>((resolve, reject) => {
       let stopped: 'timeout' | 'cancelled' | null = null;

@@ -14,22 +14,22 @@ CREATE OR REPLACE TEMP MACRO clean_text(s) AS nullif(CASE
     ELSE s
 END, '');
 
+-- landing_meta(c): the column name c is one of the landing's meta columns, not a cell
+-- (LANDING_META_COLUMNS, pipelines/contract/exports.ts).
+CREATE OR REPLACE TEMP MACRO landing_meta(c) AS
+    c IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean');
+
 -- cleaned_cells(landing): a landing table (staging.land_*) with every cell as clean_text makes
 -- it, under the same names. The cells of a row in which reading found nothing to clean (landing
 -- column cells_clean: pipelines/read/clean-cells.ts) only turn '' into NULL, without the regex:
 -- the per-cell regex was a quarter of staging's cost, and most rows need none of it. Two
 -- branches rather than a CASE per cell: a CASE made the other rows' cells 20 % dearer.
--- The meta columns are the landing's (LANDING_META_COLUMNS, pipelines/contract/exports.ts).
 CREATE OR REPLACE TEMP MACRO cleaned_cells(landing) AS TABLE
-    SELECT
-        COLUMNS(c -> c IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')),
-        nullif(COLUMNS(c -> c NOT IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')), '')
+    SELECT COLUMNS(c -> landing_meta(c)), nullif(COLUMNS(c -> NOT landing_meta(c)), '')
     FROM query_table(landing)
     WHERE cells_clean
     UNION ALL
-    SELECT
-        COLUMNS(c -> c IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')),
-        clean_text(COLUMNS(c -> c NOT IN ('file_id', 'file_name', 'sheet', 'row_number', 'export_date', 'load_seq', 'cells_clean')))
+    SELECT COLUMNS(c -> landing_meta(c)), clean_text(COLUMNS(c -> NOT landing_meta(c)))
     FROM query_table(landing)
     WHERE cells_clean IS NOT TRUE;
 

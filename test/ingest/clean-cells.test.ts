@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyFileName, CASES, type TableSpec } from '../../pipelines/contract/exports.ts';
+import { classifyFileName, CASES, LANDING_META_COLUMNS, type TableSpec } from '../../pipelines/contract/exports.ts';
 import { generateDemoExports } from '../../pipelines/demo/generate.ts';
 import { CleanCellScanner, type CellCheck } from '../../pipelines/read/clean-cells.ts';
 import { landCsv } from '../../pipelines/read/csv.ts';
-import { resetLandingTables } from '../../pipelines/read/landing.ts';
-import { queryRows, quoteIdent, type Database } from '../../pipelines/warehouse/duckdb.ts';
+import { landingColumns, resetLandingTables } from '../../pipelines/read/landing.ts';
+import { queryRows, quoteIdent, varcharList, type Database } from '../../pipelines/warehouse/duckdb.ts';
 import { csvText, tempDir, writeCsv } from '../helpers/export-files.ts';
 import { META, openLandingDb } from '../helpers/landing-db.ts';
 
@@ -119,6 +119,12 @@ describe('files called clean need no clean_text', () => {
     );
   }, 120_000);
   afterAll(() => db?.close());
+
+  it('knows the landing meta columns as the contract lists them (landing_meta)', async () => {
+    const names = landingColumns(CASES);
+    const rows = await queryRows<{ meta: boolean }>(db.connection, `SELECT landing_meta(unnest(${varcharList(names)})) AS meta`);
+    expect(names.filter((_, i) => rows[i]!.meta)).toEqual(LANDING_META_COLUMNS.map((c) => c.name));
+  });
 
   it('lands every file, and in the records called clean no cell changes under clean_text', async () => {
     const dirtyRowsByName: Record<string, number[]> = {};
