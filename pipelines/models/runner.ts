@@ -203,7 +203,8 @@ export function partitionOrder(model: Model): string[] {
   return partitionBy.pairs.scope === 'indicators' ? [partitionBy.period, partitionBy.pairs.column] : [];
 }
 
-function storedOrder(model: Model): string {
+/** The ORDER BY that keeps a table in its partition order (partitionOrder), or nothing. */
+export function storedOrder(model: Model): string {
   const columns = partitionOrder(model);
   return columns.length > 0 ? `\nORDER BY ${columns.map(quoteIdent).join(', ')}` : '';
 }

@@ -14,7 +14,7 @@ import { mkdirPrivate, PRIVATE_FILE_MODE } from '../fs/private-files.ts';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { headerDocs, loadProject, parseHeader, references, type ColumnDoc, type Model, type Project } from '../models/project.ts';
-import { deltaTable, partitionOrder } from '../models/runner.ts';
+import { deltaTable, partitionOrder, storedOrder } from '../models/runner.ts';
 import { openDatabase, queryRows, quoteIdent, quoteLiteral, sameKey, varcharList } from '../warehouse/duckdb.ts';
 
 /** Columns dropped from a published mart, by relation, with why. */
@@ -194,8 +194,7 @@ async function martColumns(connection: DuckDBConnection, model: Model): Promise<
 async function copyMart(connection: DuckDBConnection, model: Model): Promise<void> {
   const columns = await martColumns(connection, model);
   const target = `${ATTACHED}.mart.${quoteIdent(model.name)}`;
-  const order = syncedByPartitions(model) ? ` ORDER BY ${partitionOrder(model).map(quoteIdent).join(', ')}` : '';
-  await connection.run(`CREATE TABLE ${target} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM mart.${quoteIdent(model.name)}${order}`);
+  await connection.run(`CREATE TABLE ${target} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM mart.${quoteIdent(model.name)}${storedOrder(model)}`);
   const present = new Set(columns);
   await commentOn(connection, 'TABLE', target, model.descriptionZh || model.description, model.columns.filter((c) => present.has(c.name)));
 }

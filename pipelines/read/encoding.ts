@@ -59,7 +59,8 @@ export async function prepareCsv(file: string, options: PrepareOptions): Promise
   let utf8 = true;
   let asIs = true;
   const lineState: LineState = { inQuotes: false };
-  // the cells of the bytes DuckDB will read: these, while they may be read as they are
+  // the records to clean, found in the file itself while it may still be read as it is (a copy
+  // is scanned as it is written instead)
   const asIsCells = new CleanCellScanner();
   for await (const piece of linePieces(file, { chunkBytes, skip })) {
     if (!isUtf8(piece)) {
